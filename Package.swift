@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "BERTKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bertkit", targets: ["bertkit"]),
+        .library(name: "Corpus", targets: ["Corpus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, each a module map over a shim header.
+        .systemLibrary(name: "CBzip2", path: "Sources/CBzip2"),
+        .systemLibrary(name: "CExpat", path: "Sources/CExpat", pkgConfig: "expat"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        // The bundled sample dump, embedded in the binary with C23 #embed.
+        .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
+                exclude: ["sample-wiki.xml.bz2"]),
+
+        .target(name: "Support"),
+        .target(
+            name: "Corpus",
+            dependencies: [
+                "Support", "CBzip2", "CExpat", "CCurl", "CSampleCorpus",
+            ]),
+        .executableTarget(
+            name: "bertkit",
+            dependencies: [
+                "Corpus", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Support"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v5)]
+}

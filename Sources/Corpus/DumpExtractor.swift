@@ -1,0 +1,187 @@
+import Support
+
+/// Extracts plain-text documents from MediaWiki XML dumps, on all cores, in dump order.
+///
+/// A reader thread decompresses and parses the dump (several threads decompress a
+/// multistream dump); worker threads clean batches of pages; the caller's thread writes the
+/// documents in the order of the dump, whatever the number of threads. Memory holds a few
+/// batches, never the dump.
+public struct DumpExtractor {
+    /// What to extract and how.
+    public struct Options: Sendable {
+        /// Namespaces to keep (0: articles).
+        public var namespaces: Set<Int> = [0]
+        /// Keep list items as WikiExtractor's `--lists` does.
+        public var keepLists = false
+        /// Worker threads for cleaning (and decompressing multistream dumps).
+        public var threads = WorkerThread.processorCount
+        /// The output format.
+        public var format = DocumentFormat.jsonl
+        /// Treat damaged input (truncated, malformed, invalid UTF-8) as an error.
+        public var strict = false
+        public init() {}
+    }
+
+    /// Counts reported at the end of a run.
+    public struct Summary: Sendable {
+        public var pagesRead = 0
+        public var articlesWritten = 0
+        public var redirectsSkipped = 0
+        public var otherNamespacesSkipped = 0
+        public var emptyArticlesSkipped = 0
+        public var xmlBytes = 0
+        public var outputBytes = 0
+        public var damagedInputs = 0
+        public var invalidUTF8Replaced = 0
+        public var seconds = 0.0
+    }
+
+    /// A batch of pages on its way through the pipeline.
+    private struct Batch {
+        var pages: [WikiPage] = []
+        var urls: [String] = []
+        var xmlBytes = 0
+        var position: DumpDecoder.Position?
+        var redirects = 0
+        var otherNamespaces = 0
+        /// Damage found at the end of a file: what and where.
+        var damage: String?
+        /// Invalid UTF-8 sequences replaced in the file, reported with its last batch.
+        var replacedSequences = 0
+        var replacementWarning: String?
+    }
+
+    private struct Cleaned {
+        var output: [UInt8]
+        var written: Int
+        var empty: Int
+        var batch: Batch
+    }
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Extracts every dump in `inputs` into `output`, reporting progress and warnings.
+    /// - Throws: `BERTKitError` for missing or unreadable files, input that is no dump,
+    ///   and (with `strict`) damaged input; write errors.
+    public func run(inputs: [String], output: OutputFile, progress: ProgressReporter) throws -> Summary {
+        var summary = Summary()
+        let start = MonotonicClock.now()
+        let cleaner = WikitextCleaner(keepLists: options.keepLists)
+        let options = self.options
+        let inputCount = inputs.count
+        var fileIndex = 0
+
+        try OrderedPipeline.run(
+            workers: options.threads, maxInFlight: options.threads * 4,
+            produce: { emit in
+                for path in inputs {
+                    try Self.read(path, options: options, emit: emit)
+                }
+            },
+            transform: { (batch: Batch) -> Cleaned in
+                var output: [UInt8] = []
+                var written = 0
+                var empty = 0
+                for (page, url) in zip(batch.pages, batch.urls) {
+                    let text = cleaner.clean(page.text)
+                    if text.isEmpty { empty += 1; continue }
+                    options.format.append(id: page.id, url: url, title: page.title, text: text, to: &output)
+                    written += 1
+                }
+                return Cleaned(output: output, written: written, empty: empty, batch: batch)
+            },
+            consume: { cleaned in
+                try output.write(cleaned.output)
+                let batch = cleaned.batch
+                summary.pagesRead += batch.pages.count + batch.redirects + batch.otherNamespaces
+                summary.articlesWritten += cleaned.written
+                summary.emptyArticlesSkipped += cleaned.empty
+                summary.redirectsSkipped += batch.redirects
+                summary.otherNamespacesSkipped += batch.otherNamespaces
+                summary.xmlBytes += batch.xmlBytes
+                if let warning = batch.replacementWarning {
+                    summary.invalidUTF8Replaced += batch.replacedSequences
+                    progress.warn(warning)
+                }
+                if let damage = batch.damage {
+                    summary.damagedInputs += 1
+                    progress.warn(damage)
+                }
+                if batch.position == nil { fileIndex += 1 }
+                let seconds = MonotonicClock.now() - start
+                let rate = Double(summary.xmlBytes) / max(seconds, 1e-9) / 1e6
+                var line = "\(summary.pagesRead) pages, \(summary.articlesWritten) articles, \(Formatting.fixed(rate, 1)) MB/s of XML"
+                if let position = batch.position, let size = position.fileSize, size > 0 {
+                    let fraction = Double(position.fileOffset) / Double(size)
+                    if inputCount > 1 { line += ", file \(min(fileIndex + 1, inputCount))/\(inputCount)" }
+                    line += ", \(Formatting.fixed(fraction * 100, 1))%"
+                    if fraction > 0.01 { line += ", ETA \(Formatting.duration(seconds / fraction * (1 - fraction)))" }
+                }
+                progress.update(line)
+            })
+        summary.outputBytes = output.bytesWritten
+        summary.seconds = MonotonicClock.now() - start
+        return summary
+    }
+
+    /// Decodes and parses one dump, emitting batches of wanted pages.
+    private static func read(_ path: String, options: Options, emit: (Batch) throws -> Void) throws {
+        if !FileSystem.exists(path) { throw BERTKitError(file: path, "no such file") }
+        let decoder = DumpDecoder(path: path, threads: options.threads)
+        var batch = Batch()
+        var batchTextBytes = 0
+        let parser = MediaWikiParser { page, siteInfo in
+            if page.isRedirect {
+                batch.redirects += 1
+            } else if !options.namespaces.contains(page.namespace) {
+                batch.otherNamespaces += 1
+            } else {
+                batch.pages.append(page)
+                batch.urls.append(siteInfo.url(forPageID: page.id))
+                batchTextBytes += page.text.count
+            }
+        }
+        var sanitizer = UTF8Sanitizer()
+        var parsedBefore = 0
+        func flush(_ position: DumpDecoder.Position?) throws {
+            batch.xmlBytes = parser.bytesParsed - parsedBefore
+            parsedBefore = parser.bytesParsed
+            batch.position = position
+            try emit(batch)
+            batch = Batch()
+            batchTextBytes = 0
+        }
+        var failure: String?
+        do {
+            let damage = try decoder.forEachChunk { chunk, position in
+                try parser.parse(sanitizer.convert(chunk))
+                if batchTextBytes >= 1 << 20 || batch.pages.count >= 256 { try flush(position) }
+            }
+            try parser.parse(sanitizer.convert([], final: true), final: true)
+            if let damage { failure = damage }
+        } catch let error as MediaWikiParser.Failure {
+            switch error {
+            case .truncated(let message):
+                failure = message
+            case .malformed(let message):
+                if parser.pagesSeen == 0 { throw BERTKitError(file: path, message) }
+                failure = message
+            }
+        }
+        if sanitizer.replacements > 0 {
+            let message = "\(path): \(sanitizer.replacements) invalid UTF-8 sequence(s) replaced by U+FFFD, the first at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML"
+            if options.strict { throw BERTKitError(file: path, "invalid UTF-8 at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML") }
+            batch.replacedSequences = sanitizer.replacements
+            batch.replacementWarning = message
+        }
+        if let failure {
+            if options.strict { throw BERTKitError(file: path, failure) }
+            batch.damage = "\(path): \(failure); kept the \(parser.pagesSeen) complete page(s) before it"
+        }
+        try flush(nil)
+    }
+}

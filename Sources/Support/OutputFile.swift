@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file that is written under a temporary name and renamed into place when complete.
+///
+/// Nothing at the final path is touched until `commit()`; an existing file there is an
+/// error unless `overwrite` is set. If the writer is dropped without `commit()` (an error,
+/// a signal turned into an exit), the temporary file is removed, so a failed run leaves
+/// nothing half-written behind.
+public final class OutputFile {
+    /// The path the file will have once committed.
+    public let path: String
+    /// The temporary path written to until then.
+    public let temporaryPath: String
+    private var handle: UnsafeMutablePointer<FILE>?
+    private var buffer: [UInt8] = []
+    private let bufferLimit = 1 << 20
+    private var committed = false
+    /// Bytes written so far.
+    public private(set) var bytesWritten: Int = 0
+
+    /// Opens a temporary file beside `path`.
+    /// - Throws: `BERTKitError` if `path` exists and `overwrite` is false, or it cannot be created.
+    public init(path: String, overwrite: Bool) throws {
+        self.path = path
+        if !overwrite, FileSystem.exists(path) {
+            throw BERTKitError(file: path, "already exists (use --force to overwrite it)")
+        }
+        let (directory, name) = FileSystem.split(path)
+        self.temporaryPath = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+        guard let handle = fopen(temporaryPath, "wb") else {
+            throw BERTKitError(file: path, "cannot create: \(FileSystem.lastErrorMessage())")
+        }
+        self.handle = handle
+        buffer.reserveCapacity(bufferLimit)
+    }
+
+    deinit {
+        if !committed {
+            if let handle { fclose(handle) }
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends bytes.
+    public func write<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        bytesWritten += bytes.count
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    /// Appends the UTF-8 of a string.
+    public func write(_ string: String) throws {
+        var string = string
+        try string.withUTF8 { try write($0) }
+    }
+
+    private func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        if written != buffer.count {
+            throw BERTKitError(file: path, "write failed: \(FileSystem.lastErrorMessage())")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and renames the temporary file to `path`.
+    public func commit() throws {
+        try flush()
+        guard let handle else { return }
+        self.handle = nil
+        if fflush(handle) != 0 || fsync(fileno(handle)) != 0 {
+            let message = FileSystem.lastErrorMessage()
+            fclose(handle)
+            throw BERTKitError(file: path, "write failed: \(message)")
+        }
+        fclose(handle)
+        if rename(temporaryPath, path) != 0 {
+            throw BERTKitError(file: path, "cannot rename \(temporaryPath) into place: \(FileSystem.lastErrorMessage())")
+        }
+        committed = true
+    }
+}

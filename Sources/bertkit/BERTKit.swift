@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `bertkit` command: from a raw corpus to a pre-trained BERT.
+@main
+struct BERTKit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bertkit",
+        abstract: "From a raw corpus to a pre-trained BERT or CharacterBERT.",
+        discussion: """
+            The pipeline, one subcommand per stage:
+              corpus   extract a Wikipedia dump into documents (download, extract)
+              demo     run the whole pipeline on the bundled sample corpus
+            """,
+        version: BERTKitVersion.string,
+        subcommands: [CorpusCommand.self])
+}
+
+/// The version printed by `--version` and written into outputs that record their maker.
+enum BERTKitVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Corpus
+import Support
+
+/// `bertkit corpus extract`: MediaWiki dumps to plain-text documents.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract plain-text articles from MediaWiki XML dumps (.xml or .xml.bz2).",
+        discussion: """
+            Keeps namespace-0 pages (articles), skips redirects, and cleans wikitext the way
+            WikiExtractor does. Output is in dump order whatever the thread count.
+
+            Example:
+              bertkit corpus extract enwiki-latest-pages-articles.xml.bz2 --output docs.jsonl
+            """)
+
+    @Argument(help: "MediaWiki dumps: .xml or .xml.bz2, multistream included; UTF-8 or UTF-16 with a byte-order mark.")
+    var dumps: [String]
+
+    @Option(name: .shortAndLong, help: "The output file.")
+    var output: String
+
+    @Option(help: "jsonl: one {\"id\",\"url\",\"title\",\"text\"} object per line; doc: WikiExtractor's <doc> blocks.")
+    var format: DocumentFormatArgument = .jsonl
+
+    @Option(help: "Comma-separated namespace numbers to keep.")
+    var namespaces: String = "0"
+
+    @Flag(help: "Keep list items (WikiExtractor drops them).")
+    var keepLists = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = WorkerThread.processorCount
+
+    @Flag(help: "Overwrite the output if it exists.")
+    var force = false
+
+    @Flag(help: "Fail on damaged input (truncated, malformed, invalid UTF-8) instead of warning.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "No progress line or summary.")
+    var quiet = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if parsedNamespaces == nil { throw ValidationError("--namespaces takes numbers separated by commas, e.g. 0,14") }
+    }
+
+    private var parsedNamespaces: Set<Int>? {
+        let numbers = namespaces.split(separator: ",").map { Int(String($0.filter { $0 != " " })) }
+        return numbers.isEmpty || numbers.contains(nil) ? nil : Set(numbers.compactMap { $0 })
+    }
+
+    func run() throws {
+        var options = DumpExtractor.Options()
+        options.namespaces = parsedNamespaces ?? [0]
+        options.keepLists = keepLists
+        options.threads = threads
+        options.format = format.value
+        options.strict = strict
+        let progress = ProgressReporter(enabled: !quiet)
+        try CommandErrors.report {
+            let file = try OutputFile(path: output, overwrite: force)
+            let summary = try DumpExtractor(options: options).run(inputs: dumps, output: file, progress: progress)
+            try file.commit()
+            progress.finish(summary.report(output: output))
+        }
+    }
+}
+
+/// The `--format` values of `extract`.
+enum DocumentFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case jsonl, doc
+    var value: DocumentFormat { DocumentFormat(rawValue: rawValue)! }
+}
+
+extension DumpExtractor.Summary {
+    /// The closing summary line.
+    func report(output: String) -> String {
+        var line = "extracted \(articlesWritten) articles from \(pagesRead) pages"
+        line += " (skipped \(redirectsSkipped) redirects, \(otherNamespacesSkipped) in other namespaces, \(emptyArticlesSkipped) empty)"
+        line += "; \(Formatting.bytes(xmlBytes)) of XML in \(Formatting.duration(seconds))"
+        line += " (\(Formatting.fixed(Double(xmlBytes) / max(seconds, 1e-9) / 1e6, 1)) MB/s)"
+        line += " -> \(output) (\(Formatting.bytes(outputBytes)))"
+        if damagedInputs > 0 { line += "; \(damagedInputs) damaged input(s), see the warnings above" }
+        if invalidUTF8Replaced > 0 { line += "; \(invalidUTF8Replaced) invalid UTF-8 sequence(s) replaced" }
+        return line
+    }
+}
