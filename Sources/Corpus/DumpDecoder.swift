@@ -32,14 +32,21 @@ struct DumpDecoder {
         if threads > 1 {
             return try decodeMultistream(reader, size: size, body)
         }
+        // One stream: decompress on a thread of its own, ahead of the caller's parsing.
         let decoder = Bzip2Decoder()
-        while decoder.damage == nil {
-            let chunk = try reader.read()
-            if chunk.isEmpty { break }
-            let decoded = decoder.decode(chunk)
-            if !decoded.isEmpty { try body(decoded, Position(fileOffset: reader.offset, fileSize: size)) }
-        }
-        decoder.finish()
+        try OrderedPipeline.run(
+            workers: 1, maxInFlight: 4,
+            produce: { emit in
+                while decoder.damage == nil {
+                    let chunk = try reader.read()
+                    if chunk.isEmpty { break }
+                    let decoded = decoder.decode(chunk)
+                    if !decoded.isEmpty { try emit((decoded, Position(fileOffset: reader.offset, fileSize: size))) }
+                }
+                decoder.finish()
+            },
+            transform: { $0 },
+            consume: { try body($0.0, $0.1) })
         return decoder.damage
     }
 

@@ -12,7 +12,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private let isTerminal: Bool
     private let logInterval: Double
     private let start = MonotonicClock.now()
-    private var lastShown = -Double.infinity
+    private lazy var lastShown = start
     private var lineVisible = false
     private let enabled: Bool
 

@@ -12,7 +12,7 @@ struct BERTKit: ParsableCommand {
               demo     run the whole pipeline on the bundled sample corpus
             """,
         version: BERTKitVersion.string,
-        subcommands: [CorpusCommand.self])
+        subcommands: [CorpusCommand.self, DemoCommand.self])
 }
 
 /// The version printed by `--version` and written into outputs that record their maker.

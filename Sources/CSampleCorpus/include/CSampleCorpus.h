@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 /// The bundled sample MediaWiki dump (bzip2-compressed XML), embedded in the binary.
-extern const unsigned char bertkit_sample_dump[];
-/// The size of `bertkit_sample_dump` in bytes.
+const unsigned char *bertkit_sample_dump_addr(void);
+/// The size of the bundled sample dump in bytes.
 extern const size_t bertkit_sample_dump_size;
 #endif
