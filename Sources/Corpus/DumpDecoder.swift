@@ -29,7 +29,8 @@ struct DumpDecoder {
                 try body(chunk, Position(fileOffset: reader.offset, fileSize: size))
             }
         }
-        if threads > 1 {
+        // Several threads pay only where the file has many streams to decode independently.
+        if threads > 1, Self.lastStreamStart(in: reader.peek(Self.segmentSize + 10)) != nil {
             return try decodeMultistream(reader, size: size, body)
         }
         // One stream: decompress on a thread of its own, ahead of the caller's parsing.
@@ -59,7 +60,7 @@ struct DumpDecoder {
     private func decodeMultistream(_ reader: FileChunkReader, size: Int?, _ body: ([UInt8], Position) throws -> Void) throws -> String? {
         struct Segment { var bytes: [UInt8]; var start: Int; var independent: Bool }
         struct Decoded { var bytes: [UInt8]; var start: Int; var end: Int; var raw: Bool; var damage: String? }
-        let segmentSize = 2 << 20
+        let segmentSize = Self.segmentSize
         var damage: String?
         var continuing: Bzip2Decoder?
 
@@ -119,6 +120,10 @@ struct DumpDecoder {
         }
         return damage
     }
+
+    /// The compressed bytes a multistream segment holds at least (or at most, when it
+    /// cannot be cut at a stream start).
+    static let segmentSize = 1 << 20
 
     /// Whether a bzip2 stream starts at `offset`: "BZh", a level digit, the block magic.
     static func isStreamStart(_ bytes: [UInt8], at offset: Int) -> Bool {

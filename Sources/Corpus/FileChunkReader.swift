@@ -12,7 +12,7 @@ final class FileChunkReader {
     private(set) var offset = 0
     private let chunkSize: Int
 
-    init(path: String, chunkSize: Int = 1 << 20) throws {
+    init(path: String, chunkSize: Int = 256 << 10) throws {
         if FileSystem.isDirectory(path) {
             throw BERTKitError(file: path, "is a directory, not a dump file")
         }
