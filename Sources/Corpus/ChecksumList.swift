@@ -37,9 +37,4 @@ public struct ChecksumList: Sendable {
             return Entry(digest: digest, name: String(name))
         }
     }
-
-    /// The first entry whose name satisfies `predicate`.
-    public func first(where predicate: (String) -> Bool) -> Entry? {
-        entries.first { predicate($0.name) }
-    }
 }

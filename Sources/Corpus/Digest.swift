@@ -2,7 +2,7 @@ import COpenSSL
 
 /// A running message digest (SHA-1 or MD5) over bytes fed in pieces, computed by libcrypto.
 public final class Digest {
-    /// The hash functions Wikimedia publishes checksums with.
+    /// The hash functions Wikimedia publishes checksums with, the preferred first.
     public enum Algorithm: String, Sendable, CaseIterable {
         case sha1, md5
 
@@ -15,6 +15,7 @@ public final class Digest {
         fileprivate var evp: OpaquePointer? { self == .sha1 ? EVP_sha1() : EVP_md5() }
     }
 
+    /// The hash function this digest computes.
     public let algorithm: Algorithm
     private let context: OpaquePointer
 
@@ -58,12 +59,5 @@ public final class Digest {
             hex.append(digits[Int(byte & 15)])
         }
         return String(decoding: hex, as: UTF8.self)
-    }
-
-    /// The hexadecimal digest of `bytes`.
-    public static func hex(_ algorithm: Algorithm, of bytes: [UInt8]) -> String {
-        let digest = Digest(algorithm)
-        digest.update(bytes)
-        return digest.finish()
     }
 }

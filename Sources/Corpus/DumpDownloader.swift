@@ -51,6 +51,7 @@ public struct DumpDownloader {
         public var url: String
         /// The expected digest, lowercase hexadecimal.
         public var digest: String
+        /// The hash function of `digest`.
         public var algorithm: Digest.Algorithm
     }
 
@@ -58,6 +59,7 @@ public struct DumpDownloader {
     public struct Summary: Sendable {
         /// The path of the verified file.
         public var path: String
+        /// The file as the checksum list named it.
         public var target: Target
         /// The size of the file in bytes.
         public var bytes = 0
@@ -67,6 +69,7 @@ public struct DumpDownloader {
         public var bytesResumed = 0
         /// The file was already there, verified, and kept.
         public var alreadyPresent = false
+        /// Seconds the run took, checksum list and verification included.
         public var seconds = 0.0
     }
 
@@ -75,6 +78,7 @@ public struct DumpDownloader {
     public let wiki: String
     private let baseURL: String
 
+    /// Checks the language code and date and derives the wiki's name from them.
     /// - Throws: `BERTKitError` for a language code or date that cannot name a dump.
     public init(options: Options) throws {
         let language = options.language
@@ -140,8 +144,10 @@ public struct DumpDownloader {
             }
         }
         let hint = options.sample
-            ? "the first articles part is missing: small wikis are not split into parts, so drop --sample to download the whole dump"
-            : "the dump may still be in progress: try an earlier --date, or --date latest"
+            ? "small wikis are not split into parts: drop --sample to download the whole dump"
+            : options.date == "latest"
+                ? "the newest dump may still be in progress: try again later, or give an earlier --date"
+                : "the dump may still be in progress: try an earlier --date, or --date latest"
         throw BERTKitError(file: listURL, "lists no \(wantedName): \(hint)")
     }
 
@@ -177,19 +183,15 @@ public struct DumpDownloader {
 
     /// Fetches the checksum list (SHA-1, else MD5) and finds the wanted file in it.
     private func fetchTarget(_ client: HTTPClient) throws -> Target {
-        var firstMissing: String?
         for algorithm in Digest.Algorithm.allCases {
             let url = checksumListURL(algorithm)
             let (status, body) = try client.get(url)
-            if status == 404 {
-                firstMissing = firstMissing ?? url
-                continue
-            }
+            if status == 404 { continue }
             try check(status, url: url)
             let list = ChecksumList(text: String(decoding: body, as: UTF8.self), algorithm: algorithm)
             return try target(in: list, listURL: url)
         }
-        throw notFound(firstMissing ?? checksumListURL(.sha1))
+        throw notFound(checksumListURL(.sha1))
     }
 
     /// Fails for any status but 2xx, explaining a 404.
@@ -200,10 +202,11 @@ public struct DumpDownloader {
         }
     }
 
+    /// The error for a 404: the dump, its date or its language does not exist.
     private func notFound(_ url: String) -> BERTKitError {
         let what = options.date == "latest"
             ? "there is no '\(options.language)' Wikipedia dump: check the language code (e.g. en, de, simple)"
-            : "there is no \(wiki) dump dated \(options.date) (Wikimedia keeps only recent dumps) or no '\(options.language)' Wikipedia: try --date latest, or check the language code (e.g. en, de, simple)"
+            : "no \(wiki) dump is dated \(options.date) (Wikimedia keeps only the last few months), or '\(options.language)' is not a Wikipedia language code: try --date latest, or check the language code (e.g. en, de, simple)"
         return BERTKitError(file: url, "not found (HTTP 404): \(what)")
     }
 
