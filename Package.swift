@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CBzip2", path: "Sources/CBzip2"),
         .systemLibrary(name: "CExpat", path: "Sources/CExpat", pkgConfig: "expat"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -24,7 +25,7 @@ let package = Package(
         .target(
             name: "Corpus",
             dependencies: [
-                "Support", "CBzip2", "CExpat", "CCurl", "CSampleCorpus",
+                "Support", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
         .executableTarget(
             name: "bertkit",

@@ -30,4 +30,11 @@ static inline CURLcode bertkit_curl_setopt_progress_function(CURL *handle, bertk
 static inline CURLcode bertkit_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode bertkit_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+/* CURL_GLOBAL_DEFAULT is a macro expression Swift does not import. */
+static inline CURLcode bertkit_curl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 #endif
