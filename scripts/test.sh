@@ -8,4 +8,4 @@ scripts/bootstrap.sh
 swift build
 swift test 2>&1
 export BERTKIT="$PWD/.build/debug/bertkit"
-.venv/bin/python -m pytest tests/compat -q -rs
+.venv/bin/python -m pytest tests -q -rs

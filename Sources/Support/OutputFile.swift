@@ -9,7 +9,7 @@ import Darwin
 /// Nothing at the final path is touched until `commit()`; an existing file there is an
 /// error unless `overwrite` is set. If the writer is dropped without `commit()` (an error,
 /// a signal turned into an exit), the temporary file is removed, so a failed run leaves
-/// nothing half-written behind.
+/// nothing half-written behind; an interrupting signal removes it too (`TemporaryFiles`).
 public final class OutputFile {
     /// The path the file will have once committed.
     public let path: String
@@ -19,6 +19,7 @@ public final class OutputFile {
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
     private var committed = false
+    private var cleanupToken: Int?
     /// Bytes written so far.
     public private(set) var bytesWritten: Int = 0
 
@@ -35,6 +36,7 @@ public final class OutputFile {
             throw BERTKitError(file: path, "cannot create: \(FileSystem.lastErrorMessage())")
         }
         self.handle = handle
+        cleanupToken = TemporaryFiles.register(temporaryPath)
         buffer.reserveCapacity(bufferLimit)
     }
 
@@ -43,6 +45,7 @@ public final class OutputFile {
             if let handle { fclose(handle) }
             unlink(temporaryPath)
         }
+        TemporaryFiles.unregister(cleanupToken)
     }
 
     /// Appends bytes.
@@ -82,5 +85,7 @@ public final class OutputFile {
             throw BERTKitError(file: path, "cannot rename \(temporaryPath) into place: \(FileSystem.lastErrorMessage())")
         }
         committed = true
+        TemporaryFiles.unregister(cleanupToken)
+        cleanupToken = nil
     }
 }

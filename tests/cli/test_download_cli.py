@@ -17,21 +17,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import bertkit_binary
+
 DATE = "20210101"
 LATEST_DATE = "20240601"
 SAMPLE = f"enwiki-{DATE}-pages-articles1.xml-p1p41242.bz2"
 WHOLE = f"enwiki-{DATE}-pages-articles.xml.bz2"
-
-
-def bertkit_binary() -> Path:
-    """The binary under test: $BERTKIT, else the newest of .build/{release,debug}/bertkit."""
-    if os.environ.get("BERTKIT"):
-        return Path(os.environ["BERTKIT"])
-    built = [p for p in (REPO / ".build/release/bertkit", REPO / ".build/debug/bertkit") if p.exists()]
-    if not built:
-        pytest.fail("no bertkit binary: run `swift build` (or set BERTKIT)")
-    return max(built, key=lambda p: p.stat().st_mtime)
 
 
 def mediawiki_xml(pages: int, seed: int) -> bytes:
