@@ -161,8 +161,12 @@ public struct DumpExtractor {
                 try parser.parse(sanitizer.convert(chunk))
                 if batchTextBytes >= 1 << 20 || batch.pages.count >= 256 { try flush(position) }
             }
-            try parser.parse(sanitizer.convert([], final: true), final: true)
-            if let damage { failure = damage }
+            // Damage to the compressed data is the cause of what the parser sees next.
+            if let damage {
+                failure = damage
+            } else {
+                try parser.parse(sanitizer.convert([], final: true), final: true)
+            }
         } catch let error as MediaWikiParser.Failure {
             switch error {
             case .truncated(let message):

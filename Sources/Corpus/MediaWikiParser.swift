@@ -35,6 +35,7 @@ final class MediaWikiParser {
     private var page = WikiPage(id: "", namespace: 0, title: "", isRedirect: false, text: [])
     private var hasNamespaceElement = false
     private var pageStartLine = 0
+    private var lastTitle = ""
 
     /// - Parameter onPage: called for every complete page, in document order.
     init(onPage: @escaping (WikiPage, SiteInfo) throws -> Void) {
@@ -81,12 +82,20 @@ final class MediaWikiParser {
             throw Failure.malformed(bytesParsed == 0 ? "empty input, not a MediaWiki dump" : "no XML element found: not a MediaWiki dump")
         case XML_ERROR_NO_ELEMENTS, XML_ERROR_UNCLOSED_TOKEN, XML_ERROR_PARTIAL_CHAR, XML_ERROR_UNCLOSED_CDATA_SECTION:
             if final {
-                throw Failure.truncated("the XML ends before </mediawiki>" + (inPage ? " inside page '\(page.title)' (line \(pageStartLine))" : "") + " (\(reason) at \(where_))")
+                throw Failure.truncated("the XML ends before </mediawiki>" + pageContext + " (\(reason) at \(where_))")
             }
             throw Failure.malformed("\(reason) at \(where_)")
         default:
-            throw Failure.malformed("malformed XML: \(reason) at \(where_)" + (inPage ? " in page '\(page.title)'" : ""))
+            throw Failure.malformed("malformed XML: \(reason) at \(where_)" + pageContext)
         }
+    }
+
+    /// Where in the dump parsing stopped, in page terms, for messages.
+    private var pageContext: String {
+        guard inPage else { return "" }
+        let title = page.title.isEmpty ? "" : " '\(page.title)'"
+        return " inside the page\(title) starting at line \(pageStartLine)"
+            + (lastTitle.isEmpty ? "" : ", after page '\(lastTitle)'")
     }
 
     private func start(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>?) {
@@ -157,6 +166,7 @@ final class MediaWikiParser {
             inPage = false
             if !hasNamespaceElement { page.namespace = namespace(ofTitle: page.title) }
             pagesSeen += 1
+            lastTitle = page.title
             do { try onPage(page, siteInfo) } catch {
                 handlerError = error
                 XML_StopParser(parser, 0)

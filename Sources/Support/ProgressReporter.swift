@@ -15,14 +15,17 @@ public final class ProgressReporter: @unchecked Sendable {
     private lazy var lastShown = start
     private var lineVisible = false
     private let enabled: Bool
+    private let warningSink: ((String) -> Void)?
 
     /// - Parameters:
-    ///   - enabled: false silences every line (`--quiet`).
+    ///   - enabled: false silences progress and summary lines (`--quiet`); warnings still show.
     ///   - logInterval: seconds between log lines when standard error is not a terminal.
-    public init(enabled: Bool = true, logInterval: Double = 30) {
+    ///   - warningSink: receives warnings instead of standard error (tests read them).
+    public init(enabled: Bool = true, logInterval: Double = 30, warningSink: ((String) -> Void)? = nil) {
         self.enabled = enabled
         self.isTerminal = isatty(2) != 0
         self.logInterval = logInterval
+        self.warningSink = warningSink
     }
 
     /// Seconds since the reporter was made.
@@ -53,6 +56,7 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Prints a warning on its own line without losing the progress line.
     public func warn(_ message: String) {
+        if let warningSink { return warningSink(message) }
         if lineVisible { write("\r\u{1B}[2K") }
         lineVisible = false
         write("warning: " + message + "\n")

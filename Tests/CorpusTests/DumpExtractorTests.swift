@@ -8,7 +8,8 @@ import Support
         pages[1].redirect = true
         pages[3].namespace = 10
         pages[3].title = "Template:Box"
-        let (summary, output) = try DumpFixtures.extract(DumpFixtures.dump(pages))
+        let (summary, output, warnings) = try DumpFixtures.extract(DumpFixtures.dump(pages))
+        #expect(warnings.isEmpty)
         #expect(DumpFixtures.ids(output) == [1, 3, 5, 6])
         #expect(summary.pagesRead == 6)
         #expect(summary.articlesWritten == 4)
@@ -20,12 +21,12 @@ import Support
     @Test func namespacesOptionChoosesOthers() throws {
         var pages = DumpFixtures.pages(3)
         pages[2].namespace = 10
-        let (_, output) = try DumpFixtures.extract(DumpFixtures.dump(pages)) { $0.namespaces = [10] }
+        let (_, output, _) = try DumpFixtures.extract(DumpFixtures.dump(pages)) { $0.namespaces = [10] }
         #expect(DumpFixtures.ids(output) == [3])
     }
 
     @Test func docFormatIsWikiExtractors() throws {
-        let (_, output) = try DumpFixtures.extract(DumpFixtures.dump(DumpFixtures.pages(1))) { $0.format = .doc }
+        let (_, output, _) = try DumpFixtures.extract(DumpFixtures.dump(DumpFixtures.pages(1))) { $0.format = .doc }
         #expect(output == """
             <doc id="1" url="https://test.invalid/wiki?curid=1" title="Page 1">
             Page 1
@@ -51,7 +52,7 @@ import Support
         let directory = DumpFixtures.temporaryDirectory()
         DumpFixtures.write(DumpFixtures.dump(Array(DumpFixtures.pages(3))), to: directory + "/a.xml")
         DumpFixtures.write(DumpFixtures.bzip2(DumpFixtures.dump(Array(DumpFixtures.pages(5)[3...]))), to: directory + "/b.xml.bz2")
-        let (summary, output) = try DumpFixtures.extract(paths: [directory + "/a.xml", directory + "/b.xml.bz2"])
+        let (summary, output, _) = try DumpFixtures.extract(paths: [directory + "/a.xml", directory + "/b.xml.bz2"])
         #expect(DumpFixtures.ids(output) == [1, 2, 3, 4, 5])
         #expect(summary.damagedInputs == 0)
     }
@@ -63,7 +64,7 @@ import Support
         let little: [UInt8] = [0xFF, 0xFE] + xml.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let big: [UInt8] = [0xFE, 0xFF] + xml.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
         for bytes in [little, big] {
-            let (_, output) = try DumpFixtures.extract(DumpFixtures.bzip2(bytes), name: "u.xml.bz2")
+            let (_, output, _) = try DumpFixtures.extract(DumpFixtures.bzip2(bytes), name: "u.xml.bz2")
             #expect(DumpFixtures.ids(output) == [1, 2])
             #expect(output.contains(#""title": "Ünïcode — 東京""#))
         }
@@ -76,9 +77,11 @@ import Support
         let whole = DumpFixtures.multistream(pages, perStream: 50)
         let cut = Array(whole.prefix(whole.count * 2 / 3))
         for threads in [1, 2] {
-            let (summary, output) = try DumpFixtures.extract(cut, name: "t.xml.bz2", threads: threads)
+            let (summary, output, warnings) = try DumpFixtures.extract(cut, name: "t.xml.bz2", threads: threads)
             let ids = DumpFixtures.ids(output)
             #expect(summary.damagedInputs == 1)
+            #expect(warnings.count == 1)
+            #expect(warnings.first?.contains("t.xml.bz2: the bzip2 data ends in the middle of a stream") == true)
             #expect(!ids.isEmpty && ids.count < 400)
             #expect(ids == Array(1...ids.count))
         }
@@ -88,14 +91,16 @@ import Support
         let xml = DumpFixtures.dump(DumpFixtures.pages(10))
         let text = String(decoding: xml, as: UTF8.self)
         let cut = text.firstRange(of: "<title>Page 7</title>")!.upperBound
-        let (summary, output) = try DumpFixtures.extract(Array(text[..<cut].utf8))
+        let (summary, output, warnings) = try DumpFixtures.extract(Array(text[..<cut].utf8))
         #expect(DumpFixtures.ids(output) == Array(1...6))
         #expect(summary.damagedInputs == 1)
+        #expect(warnings.first?.contains("the XML ends before </mediawiki> inside the page 'Page 7' starting at line") == true)
+        #expect(warnings.first?.contains("kept the 6 complete page(s)") == true)
     }
 
     @Test func missingClosingTagKeepsEveryPage() throws {
         let xml = DumpFixtures.dump(DumpFixtures.pages(5)).dropLast(DumpFixtures.footer.utf8.count)
-        let (summary, output) = try DumpFixtures.extract(Array(xml))
+        let (summary, output, _) = try DumpFixtures.extract(Array(xml))
         #expect(DumpFixtures.ids(output) == Array(1...5))
         #expect(summary.damagedInputs == 1)
     }
@@ -110,18 +115,21 @@ import Support
     @Test func malformedXMLKeepsPagesBeforeTheFault() throws {
         var text = String(decoding: DumpFixtures.dump(DumpFixtures.pages(8)), as: UTF8.self)
         text = text.replacingAll("<title>Page 5</title>", with: "<title>Page 5</titel>")
-        let (summary, output) = try DumpFixtures.extract(Array(text.utf8))
+        let (summary, output, warnings) = try DumpFixtures.extract(Array(text.utf8))
         #expect(DumpFixtures.ids(output) == Array(1...4))
         #expect(summary.damagedInputs == 1)
+        #expect(warnings.first?.contains("malformed XML: mismatched tag at line") == true)
+        #expect(warnings.first?.contains("after page 'Page 4'") == true)
     }
 
     @Test func invalidUTF8IsReplacedAndCounted() throws {
         var bytes = DumpFixtures.dump(DumpFixtures.pages(3))
         let at = bytes.firstRange(of: Array("Sentence number 2".utf8))!.lowerBound
         bytes.replaceSubrange(at..<at + 1, with: [0xC3, 0x28, 0xFF])
-        let (summary, output) = try DumpFixtures.extract(bytes)
+        let (summary, output, warnings) = try DumpFixtures.extract(bytes)
         #expect(DumpFixtures.ids(output) == [1, 2, 3])
         #expect(summary.invalidUTF8Replaced == 2)
+        #expect(warnings == ["\(warnings.first?.prefix { $0 != ":" } ?? ""): 2 invalid UTF-8 sequence(s) replaced by U+FFFD, the first at byte \(at) of the XML"])
         #expect(output.contains("\u{FFFD}(\u{FFFD}entence number 2"))
     }
 
@@ -148,7 +156,7 @@ import Support
     @Test func bundledSampleExtracts() throws {
         let path = DumpFixtures.temporaryDirectory() + "/" + SampleCorpus.fileName
         try SampleCorpus.write(to: path, overwrite: false)
-        let (summary, _) = try DumpFixtures.extract(paths: [path])
+        let (summary, _, _) = try DumpFixtures.extract(paths: [path])
         #expect(summary.articlesWritten >= 1)
         #expect(summary.damagedInputs == 0)
     }

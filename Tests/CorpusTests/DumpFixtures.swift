@@ -105,10 +105,10 @@ enum DumpFixtures {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Runs the extractor on `bytes` written to a file; returns the summary and output.
+    /// Runs the extractor on `bytes` written to a file; returns the summary, output and warnings.
     static func extract(_ bytes: [UInt8], name: String = "dump.xml", threads: Int = 2,
                         configure: (inout DumpExtractor.Options) -> Void = { _ in }) throws
-        -> (summary: DumpExtractor.Summary, output: String) {
+        -> (summary: DumpExtractor.Summary, output: String, warnings: [String]) {
         let directory = temporaryDirectory()
         let input = directory + "/" + name
         write(bytes, to: input)
@@ -117,16 +117,17 @@ enum DumpFixtures {
 
     static func extract(paths: [String], threads: Int = 2,
                         configure: (inout DumpExtractor.Options) -> Void = { _ in }) throws
-        -> (summary: DumpExtractor.Summary, output: String) {
+        -> (summary: DumpExtractor.Summary, output: String, warnings: [String]) {
         let output = temporaryDirectory() + "/out.jsonl"
         var options = DumpExtractor.Options()
         options.threads = threads
         configure(&options)
         let file = try OutputFile(path: output, overwrite: false)
-        let summary = try DumpExtractor(options: options).run(inputs: paths, output: file,
-                                                              progress: ProgressReporter(enabled: false))
+        var warnings: [String] = []
+        let progress = ProgressReporter(enabled: false) { warnings.append($0) }
+        let summary = try DumpExtractor(options: options).run(inputs: paths, output: file, progress: progress)
         try file.commit()
-        return (summary, read(output))
+        return (summary, read(output), warnings)
     }
 
     /// The ids of the documents in JSON-lines output, in order.
