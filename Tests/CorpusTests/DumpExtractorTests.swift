@@ -156,8 +156,13 @@ import Support
     @Test func bundledSampleExtracts() throws {
         let path = DumpFixtures.temporaryDirectory() + "/" + SampleCorpus.fileName
         try SampleCorpus.write(to: path, overwrite: false)
-        let (summary, _, _) = try DumpFixtures.extract(paths: [path])
-        #expect(summary.articlesWritten >= 1)
-        #expect(summary.damagedInputs == 0)
+        for threads in [1, 2] {
+            let (summary, _, warnings) = try DumpFixtures.extract(paths: [path], threads: threads)
+            #expect(summary.pagesRead == 59)
+            #expect(summary.articlesWritten == 54)
+            #expect(summary.redirectsSkipped == 2)
+            #expect(summary.otherNamespacesSkipped == 3)
+            #expect(warnings.isEmpty)
+        }
     }
 }
