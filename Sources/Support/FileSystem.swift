@@ -20,13 +20,7 @@ public enum FileSystem {
 
     /// Whether `path` is a directory with no entries besides "." and "..".
     public static func isEmptyDirectory(_ path: String) -> Bool {
-        guard let directory = opendir(path) else { return false }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { return false }
-        }
-        return true
+        isDirectory(path) && ((try? contents(of: path))?.isEmpty ?? false)
     }
 
     /// The size of the file at `path` in bytes, or nil if it cannot be read.
@@ -51,6 +45,58 @@ public enum FileSystem {
                 throw BERTKitError(file: path, "cannot create directory: \(lastErrorMessage())")
             }
         }
+    }
+
+    /// Raises the soft limit on open files towards `wanted` (at most the hard limit) and
+    /// returns the limit now in force.
+    public static func raiseOpenFileLimit(to wanted: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+        if Int(limit.rlim_cur) < wanted {
+            limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return Int(limit.rlim_cur)
+    }
+
+    /// The names in a directory, without "." and "..".
+    public static func contents(of path: String) throws -> [String] {
+        guard let directory = opendir(path) else {
+            throw BERTKitError(file: path, "cannot list: \(lastErrorMessage())")
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The files named by `paths`: files as they are, directories as their visible regular
+    /// files in name order (not recursing).
+    /// - Throws: `BERTKitError` for a path that does not exist or an empty directory.
+    public static func expandInputs(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            if isDirectory(path) {
+                let inside = try contents(of: path).filter { !$0.hasPrefix(".") }.map { path + "/" + $0 }
+                    .filter { !isDirectory($0) }
+                if inside.isEmpty { throw BERTKitError(file: path, "is an empty directory") }
+                files += inside
+            } else if exists(path) {
+                files.append(path)
+            } else {
+                throw BERTKitError(file: path, "no such file or directory")
+            }
+        }
+        return files
+    }
+
+    /// Removes a file.
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 { throw BERTKitError(file: path, "cannot remove: \(lastErrorMessage())") }
     }
 
     /// The message for the current `errno`.

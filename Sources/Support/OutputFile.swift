@@ -17,22 +17,24 @@ public final class OutputFile {
     public let temporaryPath: String
     private var handle: UnsafeMutablePointer<FILE>?
     private var buffer: [UInt8] = []
-    private let bufferLimit = 1 << 20
+    private let bufferLimit: Int
     private var committed = false
     private var cleanupToken: Int?
     /// Bytes written so far.
     public private(set) var bytesWritten: Int = 0
 
-    /// Opens a temporary file beside `path`.
+    /// Opens a temporary file beside `path`, buffering `bufferSize` bytes between writes.
     /// - Throws: `BERTKitError` if `path` exists and `overwrite` is false, or it cannot be created.
-    public init(path: String, overwrite: Bool) throws {
+    public init(path: String, overwrite: Bool, bufferSize: Int = 1 << 20) throws {
         self.path = path
+        self.bufferLimit = bufferSize
         if !overwrite, FileSystem.exists(path) {
             throw BERTKitError(file: path, "already exists (use --force to overwrite it)")
         }
         let (directory, name) = FileSystem.split(path)
         self.temporaryPath = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
         guard let handle = fopen(temporaryPath, "wb") else {
+            if errno == EMFILE { throw BERTKitError(file: path, "cannot create: too many open files (raise `ulimit -n`)") }
             throw BERTKitError(file: path, "cannot create: \(FileSystem.lastErrorMessage())")
         }
         self.handle = handle
@@ -70,8 +72,9 @@ public final class OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, closes and renames the temporary file to `path`.
-    public func commit() throws {
+    /// Flushes and closes the temporary file, keeping it for `commit()`; frees the file
+    /// handle when many outputs are finished long before they are committed.
+    public func close() throws {
         try flush()
         guard let handle else { return }
         self.handle = nil
@@ -81,6 +84,12 @@ public final class OutputFile {
             throw BERTKitError(file: path, "write failed: \(message)")
         }
         fclose(handle)
+    }
+
+    /// Flushes, closes and renames the temporary file to `path`.
+    public func commit() throws {
+        guard !committed else { return }
+        try close()
         if rename(temporaryPath, path) != 0 {
             throw BERTKitError(file: path, "cannot rename \(temporaryPath) into place: \(FileSystem.lastErrorMessage())")
         }

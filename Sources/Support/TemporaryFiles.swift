@@ -8,14 +8,21 @@ import Darwin
 /// SIGHUP), so that an interrupted run leaves nothing half-written behind.
 ///
 /// Paths are kept as C strings in a fixed table that the signal handler reads with
-/// async-signal-safe calls only (`unlink`, `_exit`).
+/// async-signal-safe calls only (`unlink`, `rmdir`, `_exit`); it goes from the newest entry
+/// to the oldest, so files inside a registered directory go before the directory.
 public enum TemporaryFiles {
-    private static let capacity = 256
+    private static let capacity = 65536
     nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
         let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
         table.initialize(repeating: nil, count: capacity)
         return table
     }()
+    nonisolated(unsafe) private static let isDirectory: UnsafeMutablePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+        table.initialize(repeating: false, count: capacity)
+        return table
+    }()
+    nonisolated(unsafe) private static var used = 0
     nonisolated(unsafe) private static var handlersInstalled = false
     private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
         let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -23,16 +30,18 @@ public enum TemporaryFiles {
         return lock
     }()
 
-    /// Registers `path` for removal on interruption; returns a token for `unregister`.
-    public static func register(_ path: String) -> Int? {
+    /// Registers a file (or an empty-once-cleaned directory) for removal on interruption;
+    /// returns a token for `unregister`.
+    public static func register(_ path: String, directory: Bool = false) -> Int? {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         installHandlers()
-        for index in 0..<capacity where slots[index] == nil {
-            slots[index] = strdup(path)
-            return index
-        }
-        return nil
+        while used > 0 && slots[used - 1] == nil { used -= 1 }
+        guard used < capacity else { return nil }
+        isDirectory[used] = directory
+        slots[used] = strdup(path)
+        used += 1
+        return used - 1
     }
 
     /// Forgets a registered path (it was committed or removed).
@@ -50,8 +59,9 @@ public enum TemporaryFiles {
         handlersInstalled = true
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
-                for index in 0..<TemporaryFiles.capacity {
-                    if let path = TemporaryFiles.slots[index] { unlink(path) }
+                for index in stride(from: TemporaryFiles.capacity - 1, through: 0, by: -1) {
+                    guard let path = TemporaryFiles.slots[index] else { continue }
+                    if TemporaryFiles.isDirectory[index] { rmdir(path) } else { unlink(path) }
                 }
                 _exit(128 + received)
             }
