@@ -60,74 +60,56 @@ public struct CorpusSharder {
     ///   input, or fewer documents than shards (nothing is written then).
     public func run(inputs: [String], outputDirectory: String, progress: ProgressReporter) throws -> Summary {
         let start = MonotonicClock.now()
-        let total = options.trainingShards + options.validationShards
-        guard options.trainingShards >= 1, options.validationShards >= 0 else {
-            throw BERTKitError("at least one training shard is needed")
-        }
         let files = try FileSystem.expandInputs(inputs)
         try prepare(outputDirectory)
-
-        // Output position of each assignment id: the seeded shuffle of the shard ids.
-        var generator = SeededGenerator(seed: options.seed)
-        var order = Array(0..<total)
-        order.shuffle(using: &generator)
-        var outputIndex = [Int](repeating: 0, count: total)
-        for (position, id) in order.enumerated() { outputIndex[id] = position }
-
-        let names = fileNames
-        var summary = Summary()
-        summary.shards = names.map { Shard(file: $0) }
-        let openLimit = FileSystem.raiseOpenFileLimit(to: total + 64)
-        let perPass = max(1, min(total, options.maximumOpenShards ?? (openLimit - 64)))
-        let bufferSize = max(4096, min(1 << 20, (64 << 20) / perPass))
+        let total = options.trainingShards + options.validationShards
+        let perPass = max(1, min(total, options.maximumOpenShards ?? (FileSystem.raiseOpenFileLimit(to: total + 64) - 64)))
+        let passes = (total + perPass - 1) / perPass
         let reader = FormattedCorpusReader(files: files)
-        var writers: [OutputFile] = []
-
+        var writers: [ShardWriter] = []
         for groupStart in stride(from: 0, to: total, by: perPass) {
-            let group = groupStart..<min(groupStart + perPass, total)
-            summary.passes += 1
-            var assigner = ShardAssigner(count: total)
-            let shardWriters = try group.map {
-                try OutputFile(path: outputDirectory + "/" + names[$0], overwrite: true, bufferSize: bufferSize)
-            }
-            let firstPass = groupStart == 0
+            let writer = try ShardWriter(sharder: self, directory: outputDirectory,
+                                         writing: groupStart..<min(groupStart + perPass, total))
             try reader.forEachDocument(progress: { bytes in
                 let rate = Double(bytes) / max(MonotonicClock.now() - start, 1e-9) / 1e6
-                let pass = total > perPass ? "pass \(summary.passes)/\((total + perPass - 1) / perPass), " : ""
-                progress.update("\(pass)\(summary.documents) documents, \(Formatting.bytes(bytes)), \(Formatting.fixed(rate, 1)) MB/s")
+                let pass = passes > 1 ? "pass \(writers.count + 1)/\(passes), " : ""
+                progress.update("\(pass)\(writer.summary.documents) documents, \(Formatting.bytes(bytes)), \(Formatting.fixed(rate, 1)) MB/s")
             }) { document in
-                let shard = outputIndex[assigner.assign(sentences: document.sentences)]
-                if firstPass {
-                    summary.documents += 1
-                    summary.sentences += document.sentences
-                    summary.bytes += document.bytes.count + 1
-                    summary.shards[shard].documents += 1
-                    summary.shards[shard].sentences += document.sentences
-                    summary.shards[shard].bytes += document.bytes.count + 1
-                }
-                if group.contains(shard) {
-                    let writer = shardWriters[shard - groupStart]
-                    try writer.write(document.bytes)
-                    try writer.write(CollectionOfOne(UInt8(0x0A)))
-                }
+                try writer.add(document.bytes, sentences: document.sentences)
             }
-            if summary.documents < total {
-                throw BERTKitError(file: inputs.joined(separator: ", "),
-                                   "\(summary.documents) document(s) cannot fill \(total) shards: every shard needs at least one document; ask for fewer shards")
-            }
-            // Commit at the end of all passes only, so a failure leaves no shard behind.
-            for writer in shardWriters { try writer.close() }
-            writers += shardWriters
+            try writer.close(inputs: inputs)
+            writers.append(writer)
         }
-        for writer in writers { try writer.commit() }
-        try removeStaleShards(in: outputDirectory, keeping: Set(names))
-        try writeManifest(summary, to: outputDirectory + "/manifest.json", inputs: files)
+        var summary = writers[0].summary
+        summary.passes = passes
+        try commit(writers, summary: summary, directory: outputDirectory, inputs: files)
         summary.seconds = MonotonicClock.now() - start
         return summary
     }
 
+    /// Renames every shard into place, removes stale shards and writes the manifest.
+    func commit(_ writers: [ShardWriter], summary: Summary, directory: String, inputs: [String]) throws {
+        for writer in writers { try writer.commit() }
+        try removeStaleShards(in: directory, keeping: Set(fileNames))
+        try writeManifest(summary, to: directory + "/manifest.json", inputs: inputs)
+    }
+
+    /// The output position of each assignment id: the seeded shuffle of the shard ids.
+    var outputIndex: [Int] {
+        let total = options.trainingShards + options.validationShards
+        var generator = SeededGenerator(seed: options.seed)
+        var order = Array(0..<total)
+        order.shuffle(using: &generator)
+        var index = [Int](repeating: 0, count: total)
+        for (position, id) in order.enumerated() { index[id] = position }
+        return index
+    }
+
     /// Creates the output directory, or checks that it may be written into.
-    private func prepare(_ directory: String) throws {
+    func prepare(_ directory: String) throws {
+        guard options.trainingShards >= 1, options.validationShards >= 0 else {
+            throw BERTKitError("at least one training shard is needed")
+        }
         if FileSystem.exists(directory) {
             guard FileSystem.isDirectory(directory) else {
                 throw BERTKitError(file: directory, "exists and is not a directory")
@@ -182,5 +164,58 @@ public struct CorpusSharder {
         let file = try OutputFile(path: path, overwrite: true)
         try file.write(json)
         try file.commit()
+    }
+}
+
+/// Takes documents one at a time, in corpus order, and writes each to its shard.
+///
+/// Every document is assigned (the assignment depends on all documents before it), but only
+/// the shards in `writing` are written, so that a corpus can be sharded in several passes
+/// when fewer files may be open than there are shards.
+final class ShardWriter {
+    private(set) var summary = CorpusSharder.Summary()
+    private var assigner: ShardAssigner
+    private let outputIndex: [Int]
+    private let writing: Range<Int>
+    private let files: [OutputFile]
+
+    init(sharder: CorpusSharder, directory: String, writing: Range<Int>) throws {
+        let names = sharder.fileNames
+        summary.shards = names.map { CorpusSharder.Shard(file: $0) }
+        assigner = ShardAssigner(count: names.count)
+        outputIndex = sharder.outputIndex
+        self.writing = writing
+        let bufferSize = max(4096, min(1 << 20, (64 << 20) / max(1, writing.count)))
+        files = try writing.map { try OutputFile(path: directory + "/" + names[$0], overwrite: true, bufferSize: bufferSize) }
+    }
+
+    /// Adds one document: its lines, each ending in "\n".
+    func add(_ document: UnsafeBufferPointer<UInt8>, sentences: Int) throws {
+        let shard = outputIndex[assigner.assign(sentences: sentences)]
+        summary.documents += 1
+        summary.sentences += sentences
+        summary.bytes += document.count + 1
+        summary.shards[shard].documents += 1
+        summary.shards[shard].sentences += sentences
+        summary.shards[shard].bytes += document.count + 1
+        if writing.contains(shard) {
+            let file = files[shard - writing.lowerBound]
+            try file.write(document)
+            try file.write(CollectionOfOne(UInt8(0x0A)))
+        }
+    }
+
+    /// Checks that every shard got a document and closes the files (not yet committed).
+    func close(inputs: [String]) throws {
+        if summary.documents < summary.shards.count {
+            throw BERTKitError(file: inputs.joined(separator: ", "),
+                               "\(summary.documents) document(s) cannot fill \(summary.shards.count) shards: every shard needs at least one document; ask for fewer shards")
+        }
+        for file in files { try file.close() }
+    }
+
+    /// Renames the shard files into place.
+    func commit() throws {
+        for file in files { try file.commit() }
     }
 }
