@@ -43,7 +43,7 @@ public final class Vocabulary: Sendable {
 
     private init(lines data: [UInt8], file: String?) throws {
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true && lines.count > 1 { lines.removeLast() }
+        if lines.last?.isEmpty == true { lines.removeLast() }
         var table = ByteStringTable(capacity: lines.count)
         var tokens: [String] = []
         var tokenBytes: [UInt8] = []
