@@ -90,12 +90,13 @@ public struct LineTokenizer {
                                replacements: replacements, input: chunk.input)
         result.output.reserveCapacity(text.count)
         var buffer = TokenBuffer()
+        var scratch: [UInt8] = []
         text.withUnsafeBufferPointer { text in
             var lineStart = 0
             while lineStart < text.count {
                 let lineEnd = text[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
                 tokenizer.tokenize(utf8: UnsafeBufferPointer(rebasing: text[lineStart..<lineEnd]), into: &buffer)
-                appendLine(buffer, to: &result.output)
+                appendLine(buffer, scratch: &scratch, to: &result.output)
                 result.lines += 1
                 result.tokens += buffer.ids.count
                 lineStart = lineEnd + 1
@@ -104,40 +105,34 @@ public struct LineTokenizer {
         return result
     }
 
-    private func appendLine(_ buffer: TokenBuffer, to output: inout [UInt8]) {
-        for (index, id) in buffer.ids.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: " ")) }
-            if options.tokens {
-                tokenizer.vocabulary.appendToken(id, to: &output)
-            } else {
-                Self.appendDecimal(Int(id), to: &output)
+    /// Appends the output line of the text in `buffer`, written in `scratch` first.
+    private func appendLine(_ buffer: TokenBuffer, scratch: inout [UInt8], to output: inout [UInt8]) {
+        let itemLength = options.tokens ? tokenizer.vocabulary.longestTokenLength : UnsafeByteWriter.maxDecimalLength
+        let offsetsLength = options.offsets ? 2 + 2 * UnsafeByteWriter.maxDecimalLength : 0
+        let bound = 2 + buffer.ids.count * (1 + itemLength + offsetsLength)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, 2 * scratch.count)) }
+        let length = scratch.withUnsafeMutableBufferPointer { scratch in
+            var writer = UnsafeByteWriter(start: scratch.baseAddress!)
+            for (index, id) in buffer.ids.enumerated() {
+                if index > 0 { writer.write(UInt8(ascii: " ")) }
+                if options.tokens {
+                    tokenizer.vocabulary.withUTF8(ofToken: id) { writer.write($0) }
+                } else {
+                    writer.writeDecimal(Int(id))
+                }
             }
-        }
-        if options.offsets {
-            output.append(UInt8(ascii: "\t"))
-            for (index, range) in buffer.offsets.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: " ")) }
-                Self.appendDecimal(range.lowerBound, to: &output)
-                output.append(UInt8(ascii: ":"))
-                Self.appendDecimal(range.upperBound, to: &output)
+            if options.offsets {
+                writer.write(UInt8(ascii: "\t"))
+                for (index, range) in buffer.offsets.enumerated() {
+                    if index > 0 { writer.write(UInt8(ascii: " ")) }
+                    writer.writeDecimal(range.lowerBound)
+                    writer.write(UInt8(ascii: ":"))
+                    writer.writeDecimal(range.upperBound)
+                }
             }
+            writer.write(UInt8(ascii: "\n"))
+            return writer.position - scratch.baseAddress!
         }
-        output.append(UInt8(ascii: "\n"))
-    }
-
-    /// Appends the decimal digits of a non-negative number.
-    @inline(__always)
-    private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
-        var digits: (UInt64, UInt64) = (0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { digits in
-            repeat {
-                digits[15 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            output += digits[(16 - count)...]
-        }
+        output += scratch[..<length]
     }
 }

@@ -96,9 +96,11 @@ public final class Vocabulary: Sendable {
         return id
     }
 
-    /// Appends the UTF-8 of token `id` to `output`, without making a string.
+    /// Calls `body` with the UTF-8 of token `id`, without making a string.
     @inline(__always)
-    public func appendToken(_ id: UInt32, to output: inout [UInt8]) {
-        output += tokenBytes[tokenStarts[Int(id)]..<tokenStarts[Int(id) + 1]]
+    public func withUTF8<R>(ofToken id: UInt32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try tokenBytes.withUnsafeBufferPointer { bytes in
+            try body(UnsafeBufferPointer(rebasing: bytes[tokenStarts[Int(id)]..<tokenStarts[Int(id) + 1]]))
+        }
     }
 }

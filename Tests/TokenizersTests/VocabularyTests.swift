@@ -11,9 +11,7 @@ import Support
         #expect(vocabulary.id(of: "##lo") == 3)
         #expect(vocabulary.id(of: "absent") == nil)
         #expect(vocabulary.tokens[1] == "[UNK]")
-        var bytes: [UInt8] = []
-        vocabulary.appendToken(3, to: &bytes)
-        #expect(bytes == Array("##lo".utf8))
+        #expect(vocabulary.withUTF8(ofToken: 3) { Array($0) } == Array("##lo".utf8))
     }
 
     @Test func trailingWhitespaceAndCarriageReturnsAreDropped() throws {
