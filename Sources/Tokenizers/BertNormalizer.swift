@@ -21,6 +21,7 @@ public struct BertNormalizer: Sendable, Equatable {
     private let asciiMap: [UInt8]
     private static let asciiRemoved: UInt8 = 0xFF
 
+    /// A normalizer with the steps chosen; the defaults are `tokenizers`' (uncased BERT).
     /// - Parameter stripAccents: nil follows `lowercase`, as in `tokenizers`.
     public init(cleanText: Bool = true, handleChineseCharacters: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
         self.cleanText = cleanText
@@ -118,11 +119,11 @@ public struct BertNormalizer: Sendable, Equatable {
         mutating func decompose(_ scalar: Unicode.Scalar, _ entry: UnicodeTable.Entry, source: Int32) {
             guard normalizer.stripAccents else { return emit(scalar, entry, source: source) }
             guard entry.decompositionCount > 0 else {
-                return decomposed(scalar, entry, beginsCharacter: true, source: source)
+                return appendDecomposed(scalar, entry, beginsCharacter: true, source: source)
             }
             table.withDecomposition(scalar, entry) { decomposition in
                 for (index, part) in zip(decomposition.indices, decomposition) {
-                    decomposed(part, table.entry(part), beginsCharacter: index == decomposition.startIndex, source: source)
+                    appendDecomposed(part, table.entry(part), beginsCharacter: index == decomposition.startIndex, source: source)
                 }
             }
         }
@@ -130,7 +131,7 @@ public struct BertNormalizer: Sendable, Equatable {
         /// One scalar of a decomposition: a starter goes out, after any waiting marks; a
         /// non-starter waits for canonical ordering.
         @inline(__always)
-        mutating func decomposed(_ scalar: Unicode.Scalar, _ entry: UnicodeTable.Entry, beginsCharacter: Bool, source: Int32) {
+        mutating func appendDecomposed(_ scalar: Unicode.Scalar, _ entry: UnicodeTable.Entry, beginsCharacter: Bool, source: Int32) {
             if entry.combiningClass != 0 {
                 run.append(scalar, combiningClass: entry.combiningClass, beginsCharacter: beginsCharacter, source: source)
                 return
@@ -140,6 +141,7 @@ public struct BertNormalizer: Sendable, Equatable {
             emit(scalar, entry, source: lastSource)
         }
 
+        /// Sends the waiting marks out in canonical order.
         mutating func drainRun() {
             run.putInCanonicalOrder(lastSource: &lastSource)
             for index in 0..<run.count {
@@ -159,6 +161,7 @@ public struct BertNormalizer: Sendable, Equatable {
             }
         }
 
+        /// Sends out what is still waiting at the end of the text.
         mutating func finish() {
             if !run.isEmpty { drainRun() }
         }

@@ -7,6 +7,7 @@ public struct BertPostProcessor: Sendable {
     /// The separator token that ends each text, and its id.
     public let separator: (token: String, id: UInt32)
 
+    /// A post-processor with the ids of `classifier` and `separator` in `vocabulary`.
     /// - Throws: `BERTKitError` when the vocabulary lacks either token.
     public init(vocabulary: Vocabulary, classifier: String = "[CLS]", separator: String = "[SEP]") throws {
         self.classifier = (classifier, try vocabulary.requiredID(of: classifier))

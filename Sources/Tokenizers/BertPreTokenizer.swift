@@ -7,6 +7,7 @@ public struct BertPreTokenizer: Sendable {
 
     private let asciiRoles: [Role]
 
+    /// The pre-tokenizer; it has no options.
     public init() {
         let table = UnicodeTable.current
         asciiRoles = (0..<128).map { Self.role(of: table.entry(Unicode.Scalar(UInt8($0))).traits) }

@@ -4,9 +4,13 @@ import Support
 /// `tokenizers`' `BertWordPieceTokenizer`: `BertNormalizer`, then `BertPreTokenizer`, then
 /// the `WordPiece` model, then `BertPostProcessor`.
 public final class BertWordPieceTokenizer: Sendable {
+    /// The first step: cleaning, CJK padding, accent stripping, lowercasing.
     public let normalizer: BertNormalizer
+    /// The second step: words at whitespace and punctuation.
     public let preTokenizer: BertPreTokenizer
+    /// The third step: words into vocabulary tokens.
     public let model: WordPiece
+    /// The last step: `[CLS]` and `[SEP]` around the tokens.
     public let postProcessor: BertPostProcessor
     /// The id of the padding token, `[PAD]`.
     public let paddingID: UInt32

@@ -10,6 +10,7 @@ public struct Encoding: Equatable, Sendable {
     /// For each token, 0 in the first text and 1 in the second one of a pair.
     public var typeIDs: [UInt32] = []
 
+    /// No tokens.
     public init() {}
 
     /// Appends one token.

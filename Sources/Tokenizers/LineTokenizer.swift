@@ -15,22 +15,30 @@ public struct LineTokenizer {
         /// Tokenizing threads.
         public var threads = WorkerThread.processorCount
 
+        /// Ids, no offsets, all cores.
         public init() {}
     }
 
     /// What a run did.
     public struct Summary: Sendable {
+        /// Lines read (and written).
         public var lines = 0
+        /// Tokens written.
         public var tokens = 0
+        /// Bytes read.
         public var inputBytes = 0
         /// Invalid UTF-8 sequences replaced, by input name ("standard input" for "-").
         public var invalidUTF8Replaced: [(input: String, count: Int)] = []
+        /// Wall-clock time of the run.
         public var seconds = 0.0
     }
 
+    /// The tokenizer applied to each line.
     public let tokenizer: BertWordPieceTokenizer
+    /// What to write and how many threads to use.
     public let options: Options
 
+    /// A line tokenizer with `tokenizer` and `options`.
     public init(tokenizer: BertWordPieceTokenizer, options: Options) {
         self.tokenizer = tokenizer
         self.options = options

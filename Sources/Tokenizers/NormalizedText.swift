@@ -9,6 +9,7 @@ public struct NormalizedText: Sendable, Equatable {
     /// For each byte of `utf8`, the index of the original character it came from.
     public private(set) var sources: [Int32] = []
 
+    /// Empty text.
     public init() {}
 
     /// The normalized text as a string.

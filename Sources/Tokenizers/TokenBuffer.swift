@@ -12,5 +12,6 @@ public struct TokenBuffer: Sendable {
     /// The pieces of the word being tokenized.
     var pieces: [WordPiece.Piece] = []
 
+    /// An empty buffer.
     public init() {}
 }

@@ -17,7 +17,11 @@ import Darwin
 ///   `unicode-normalization-alignments`, which holds Unicode 9.0: scalars assigned later
 ///   neither decompose nor reorder.
 /// - Lowercase mappings and White_Space come from Rust's standard library, which follows
-///   the current Unicode version, as Swift's standard library does.
+///   the current Unicode version, as Swift's standard library does (17.0 in Swift 6.3).
+///
+/// The versions were found by comparing every scalar with `tokenizers` 0.23, and the
+/// compat tests (`test_every_scalar`) keep checking them. Decompositions come from the
+/// standard library's NFD (`String._nfd`, an SPI: Swift has no public NFD yet).
 ///
 /// Each thread has its own table (`current`), so lookups need no lock; a block costs some
 /// tens of microseconds to build and text touches few of them.

@@ -8,9 +8,12 @@
 public final class WordPiece: Sendable {
     /// One piece of a word: its token id and its byte range in the word.
     public struct Piece: Equatable, Sendable {
+        /// The token id.
         public var id: UInt32
+        /// Where the piece is in the word's UTF-8.
         public var bytes: Range<Int>
 
+        /// A piece with token `id` at `bytes`.
         public init(id: UInt32, bytes: Range<Int>) {
             self.id = id
             self.bytes = bytes
@@ -28,6 +31,7 @@ public final class WordPiece: Sendable {
     /// Tokens starting with the prefix, keyed without it.
     private let continuations: ByteStringTable
 
+    /// A model over `vocabulary` with `tokenizers`' defaults.
     /// - Throws: `BERTKitError` when the vocabulary lacks `unknownToken`.
     public init(vocabulary: Vocabulary, unknownToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
                 maxInputCharactersPerWord: Int = 100) throws {
