@@ -3,7 +3,8 @@
 enum UTF8Repair {
     /// `bytes` made valid, and how many replacements that took.
     static func repair(_ bytes: [UInt8]) -> (bytes: [UInt8], replacements: Int) {
-        if String(validating: bytes, as: UTF8.self) != nil { return (bytes, 0) }
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        if decoded.utf8.count == bytes.count && decoded.utf8.elementsEqual(bytes) { return (bytes, 0) }
         var repaired: [UInt8] = []
         repaired.reserveCapacity(bytes.count + 64)
         var replacements = 0

@@ -75,8 +75,10 @@ final class UnicodeTable {
     private static let threadKey: pthread_key_t = {
         var key = pthread_key_t()
         let result = pthread_key_create(&key) { table in
-            guard let table else { return }
-            Unmanaged<UnicodeTable>.fromOpaque(table).release()
+            // Optional on Linux, not on Darwin.
+            let pointer: UnsafeMutableRawPointer? = table
+            guard let pointer else { return }
+            Unmanaged<UnicodeTable>.fromOpaque(pointer).release()
         }
         precondition(result == 0, "pthread_key_create failed: \(result)")
         return key

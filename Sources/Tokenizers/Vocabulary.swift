@@ -49,9 +49,11 @@ public final class Vocabulary: Sendable {
         var tokenBytes: [UInt8] = []
         var tokenStarts: [Int] = [0]
         for (number, line) in zip(1..., lines) {
-            guard var scalars = String(validating: line, as: UTF8.self)?.unicodeScalars else {
+            let decoded = String(decoding: line, as: UTF8.self)
+            guard decoded.utf8.elementsEqual(line) else {
                 throw BERTKitError(file: file, place: "line \(number)", "not valid UTF-8")
             }
+            var scalars = decoded.unicodeScalars
             while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
             let token = Array(String(scalars).utf8)
             if token.isEmpty { throw BERTKitError(file: file, place: "line \(number)", "blank line: every line must hold a token") }
