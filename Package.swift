@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "bertkit", targets: ["bertkit"]),
         .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,15 +28,17 @@ let package = Package(
             dependencies: [
                 "Support", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
+        .target(name: "Tokenizers", dependencies: ["Support"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "Support",
+                "Corpus", "Support", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Support"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Support"]),
     ]
 )
 

@@ -9,10 +9,11 @@ struct BERTKit: ParsableCommand {
         discussion: """
             The pipeline, one subcommand per stage:
               corpus   extract a Wikipedia dump into documents (download, extract)
+              tokenize BERT WordPiece tokenization of text, line by line
               demo     run the whole pipeline on the bundled sample corpus
             """,
         version: BERTKitVersion.string,
-        subcommands: [CorpusCommand.self, DemoCommand.self])
+        subcommands: [CorpusCommand.self, TokenizeCommand.self, DemoCommand.self])
 }
 
 /// The version printed by `--version` and written into outputs that record their maker.
