@@ -93,7 +93,10 @@ public struct LineTokenizer {
     }
 
     private func tokenize(_ chunk: Chunk) -> Tokenized {
-        let (text, replacements) = UTF8Repair.repair(chunk.bytes)
+        // Chunks hold whole lines, so each can be repaired on its own.
+        var sanitizer = UTF8Sanitizer(detectEncoding: false)
+        let text = sanitizer.convert(chunk.bytes, final: true)
+        let replacements = sanitizer.replacements
         var result = Tokenized(output: [], lines: 0, tokens: 0, inputBytes: chunk.bytes.count,
                                replacements: replacements, input: chunk.input)
         result.output.reserveCapacity(text.count)

@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import Support
 
 @Suite struct UTF8SanitizerTests {
     /// Feeds `bytes` in chunks of `size` and returns the output.

@@ -1,21 +1,30 @@
 /// Turns a byte stream in UTF-8, or UTF-16 with a byte-order mark, into valid UTF-8, chunk
 /// by chunk, replacing every invalid sequence by U+FFFD and counting the replacements.
 ///
-/// Sequences split across chunk boundaries are carried over to the next chunk.
-struct UTF8Sanitizer {
-    enum Encoding { case undetermined, utf8, utf16LittleEndian, utf16BigEndian }
+/// Invalid sequences are replaced by maximal subparts, as Unicode recommends and Python's
+/// `errors="replace"` does. Sequences split across chunk boundaries are carried over to the
+/// next chunk.
+public struct UTF8Sanitizer: Sendable {
+    /// The input's encoding, found from its byte-order mark.
+    public enum Encoding: Sendable { case undetermined, utf8, utf16LittleEndian, utf16BigEndian }
 
-    private(set) var encoding = Encoding.undetermined
+    public private(set) var encoding: Encoding
     /// How many invalid sequences were replaced so far.
-    private(set) var replacements = 0
+    public private(set) var replacements = 0
     /// The input byte offset of the first replacement.
-    private(set) var firstReplacementOffset: Int?
+    public private(set) var firstReplacementOffset: Int?
     private var carry: [UInt8] = []
     private var inputOffset = 0
     private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
+    /// - Parameter detectEncoding: look for a byte-order mark (UTF-16 or UTF-8) at the
+    ///   start; when false the input is UTF-8 and a leading byte-order mark is kept.
+    public init(detectEncoding: Bool = true) {
+        encoding = detectEncoding ? .undetermined : .utf8
+    }
+
     /// Converts the next chunk; `final` flushes an incomplete trailing sequence.
-    mutating func convert(_ chunk: [UInt8], final: Bool = false) -> [UInt8] {
+    public mutating func convert(_ chunk: [UInt8], final: Bool = false) -> [UInt8] {
         var bytes = carry
         bytes.append(contentsOf: chunk)
         carry.removeAll()
