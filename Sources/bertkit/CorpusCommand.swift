@@ -5,5 +5,5 @@ struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Get and extract corpora: Wikipedia dumps to plain-text documents.",
-        subcommands: [DownloadCommand.self, ExtractCommand.self])
+        subcommands: [DownloadCommand.self, ExtractCommand.self, TrainPunktCommand.self, SplitSentencesCommand.self])
 }
