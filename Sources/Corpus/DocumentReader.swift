@@ -81,15 +81,27 @@ public final class DocumentReader {
         return nil
     }
 
-    /// The document in the JSON object on a line, nil for a blank line.
+    /// The document in the JSON object on a line, nil for a blank line. The object's other
+    /// members are skipped undecoded; of a repeated key the last value counts, as in Python.
     private func jsonText(_ line: Range<Int>) throws -> String? {
         if isBlank(line) { return nil }
-        let value: [UInt8]?
+        var value: [UInt8]?
         do {
-            value = try buffer.withUnsafeBufferPointer {
-                try JSONLineField.string(field, in: UnsafeBufferPointer(rebasing: $0[line]))
+            try buffer.withUnsafeBufferPointer {
+                var scanner = JSONScanner(UnsafeBufferPointer(rebasing: $0[line]))
+                try scanner.object { scanner, key in
+                    if key == field {
+                        guard scanner.peek() == UInt8(ascii: "\"") else {
+                            throw JSONScanner.Malformed("\"\(textField)\" is not a string")
+                        }
+                        value = try scanner.string()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+                try scanner.end()
             }
-        } catch let error as JSONLineField.Malformed {
+        } catch let error as JSONScanner.Malformed {
             throw BERTKitError(file: paths[pathIndex], place: "line \(lineNumber)", error.message)
         }
         guard let value else {

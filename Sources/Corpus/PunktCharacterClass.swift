@@ -32,8 +32,13 @@ struct PunktCharacterClass: OptionSet {
     /// The classes of a scalar.
     @inline(__always)
     static func of(_ scalar: UInt32) -> PunktCharacterClass {
-        if scalar < 0x80 { return PunktCharacterClass(rawValue: ascii[Int(scalar)]) }
-        return scalar < tableLimit ? table[Int(scalar)] : classify(scalar)
+        switch scalar {
+        case ..<0x80: return PunktCharacterClass(rawValue: ascii[Int(scalar)])
+        case ..<0x180: return latin[Int(scalar - 0x80)]
+        case 0x370..<0x530: return greekAndCyrillic[Int(scalar - 0x370)]
+        case 0x2000..<0x2070: return punctuation[Int(scalar - 0x2000)]
+        default: return classify(scalar)
+        }
     }
 
     /// The classes of the scalar at `index` in valid UTF-8, and the scalar's length in bytes.
@@ -79,20 +84,33 @@ struct PunktCharacterClass: OptionSet {
         36, 36, 36, 36, 36, 36, 36, 36, 36, 36, 36, 192, 0, 448, 0, 0,
     ]
 
-    /// Other scalars below this limit (the alphabets of Europe, the Middle East and India)
-    /// are looked up in a table built on first use; the rest are classified from their
-    /// Unicode properties.
-    private static let tableLimit: UInt32 = 0x3000
-    private static let table: [PunktCharacterClass] = (0..<tableLimit).map(classify)
+    // Blocks frequent in European text get tables, each built on first use (reading Unicode
+    // properties costs about half a microsecond a scalar); other scalars are classified as met.
+    private static let latin = (UInt32(0x80)..<0x180).map(classify)
+    private static let greekAndCyrillic = (UInt32(0x370)..<0x530).map(classify)
+    private static let punctuation = (UInt32(0x2000)..<0x2070).map(classify)
 
     /// The classes of a scalar from its Unicode properties.
     static func classify(_ value: UInt32) -> PunktCharacterClass {
         guard let scalar = Unicode.Scalar(value) else { return [] }
-        let properties = scalar.properties
         var classes: PunktCharacterClass = []
+        switch value {
+        case 0x2018, 0x2019, 0x201C, 0x201D, 0xAB, 0xBB:
+            // Curly quotes and guillemets: the only non-ASCII punctuation Punkt names.
+            return [.nonWord, .closing]
+        case 0x09...0x0D, 0x20:
+            classes.insert(.asciiSpace)
+        case 0x1C...0x1F:
+            classes.insert(.pythonSpace)
+        case 0..<0x80:
+            if #")";}]*:@'({[?!"#.unicodeScalars.contains(scalar) { classes.insert(.nonWord) }
+            if #"("`{[:;&#*@)}]-,"#.unicodeScalars.contains(scalar) { classes.insert(.notWordStart) }
+            if #""')]}"#.unicodeScalars.contains(scalar) { classes.insert(.closing) }
+        default:
+            break
+        }
+        let properties = scalar.properties
         if properties.isWhitespace { classes.formUnion([.space, .pythonSpace]) }
-        if (0x1C...0x1F).contains(scalar.value) { classes.insert(.pythonSpace) }
-        if " \t\n\r\u{0B}\u{0C}".unicodeScalars.contains(scalar) { classes.insert(.asciiSpace) }
         switch properties.generalCategory {
         case .decimalNumber:
             classes.insert(.digit)
@@ -103,9 +121,6 @@ struct PunktCharacterClass: OptionSet {
         }
         if properties.isUppercase { classes.insert(.upper) }
         if properties.isLowercase { classes.insert(.lower) }
-        if #")";}]*:@'({[?!\#u{2018}\#u{2019}\#u{201C}\#u{201D}\#u{AB}\#u{BB}"#.unicodeScalars.contains(scalar) { classes.insert(.nonWord) }
-        if #"("`{[:;&#*@)}]-,"#.unicodeScalars.contains(scalar) { classes.insert(.notWordStart) }
-        if #""')]}\#u{2018}\#u{2019}\#u{201C}\#u{201D}\#u{AB}\#u{BB}"#.unicodeScalars.contains(scalar) { classes.insert(.closing) }
         return classes
     }
 }

@@ -108,11 +108,17 @@ struct PunktModel {
         }
     }
 
-    /// Sets the type IDs of tokens, 0 for types the model does not know (segmenting).
+    /// Sets the type IDs of the tokens the annotation passes read, period-final tokens and
+    /// the tokens after them; 0 for types the model does not know (segmenting).
     func lookUpTypes(of tokens: inout [PunktToken], folded: [UInt8]) {
         folded.withUnsafeBufferPointer { folded in
+            var afterPeriod = false
             for index in tokens.indices {
-                Self.resolve(&tokens[index], folded, numberType) { types.id(of: $0) }
+                let periodFinal = tokens[index].properties.contains(.periodFinal)
+                if periodFinal || afterPeriod {
+                    Self.resolve(&tokens[index], folded, numberType) { types.id(of: $0) }
+                }
+                afterPeriod = periodFinal
             }
         }
     }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 
 /// What Punkt learns from a corpus and needs to split sentences, as NLTK's `PunktParameters`.
@@ -39,7 +38,7 @@ public struct PunktParameters: Equatable, Sendable {
     /// The format version written and read.
     static let formatVersion = 1
 
-    /// Writes the parameters as JSON (sorted, so that equal parameters give equal files).
+    /// Writes the parameters as a JSON file (sorted, so that equal parameters give equal files).
     /// - Throws: `BERTKitError` if the file exists and `overwrite` is false, or cannot be written.
     public func save(to path: String, overwrite: Bool) throws {
         let file = try OutputFile(path: path, overwrite: overwrite)
@@ -47,18 +46,39 @@ public struct PunktParameters: Equatable, Sendable {
         try file.commit()
     }
 
-    /// Writes the parameters as JSON to an output file, which the caller commits.
+    /// Writes the parameters as JSON to an output file, which the caller commits: one
+    /// entry per line, sorted.
     public func write(to file: OutputFile) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data: Data
-        do {
-            data = try encoder.encode(File(self))
-        } catch {
-            throw BERTKitError(file: file.path, "cannot encode the parameters: \(error)")
+        var json: [UInt8] = []
+        func line(_ text: String) { json.append(contentsOf: text.utf8) }
+        func strings(_ values: [String]) {
+            for (index, value) in values.enumerated() {
+                line(index == 0 ? "\n    " : ",\n    ")
+                JSONString.append(value.utf8, to: &json)
+            }
+            line(values.isEmpty ? "]" : "\n  ]")
         }
-        try file.write(data)
-        try file.write("\n")
+        line("{\n  \"format\": \"\(Self.formatName)\",\n  \"version\": \(Self.formatVersion),\n  \"abbreviation_types\": [")
+        strings(abbreviationTypes.sorted())
+        line(",\n  \"collocations\": [")
+        for (index, pair) in collocations.sorted(by: { ($0.first, $0.second) < ($1.first, $1.second) }).enumerated() {
+            line(index == 0 ? "\n    [" : ",\n    [")
+            JSONString.append(pair.first.utf8, to: &json)
+            line(", ")
+            JSONString.append(pair.second.utf8, to: &json)
+            line("]")
+        }
+        line(collocations.isEmpty ? "]" : "\n  ]")
+        line(",\n  \"sentence_starters\": [")
+        strings(sentenceStarters.sorted())
+        line(",\n  \"orthographic_context\": {")
+        for (index, (type, context)) in orthographicContext.sorted(by: { $0.key < $1.key }).enumerated() {
+            line(index == 0 ? "\n    " : ",\n    ")
+            JSONString.append(type.utf8, to: &json)
+            line(": \(context.rawValue)")
+        }
+        line(orthographicContext.isEmpty ? "}\n}\n" : "\n  }\n}\n")
+        try file.write(json)
     }
 
     /// Reads parameters written by `save`.
@@ -66,91 +86,78 @@ public struct PunktParameters: Equatable, Sendable {
     ///   JSON, is not a parameter file, or has an unsupported version or bad values.
     public static func load(from path: String) throws -> PunktParameters {
         let bytes = try FileChunkReader.contents(of: path)
-        let decoded: File
         do {
-            decoded = try JSONDecoder().decode(File.self, from: Data(bytes))
-        } catch let error as BERTKitError {
-            throw BERTKitError(file: path, error.message)
-        } catch let error as DecodingError {
-            throw BERTKitError(file: path, "not a Punkt parameter file: \(Self.describe(error))")
-        } catch {
-            throw BERTKitError(file: path, "not a Punkt parameter file: \(error)")
-        }
-        do {
-            return try decoded.parameters()
-        } catch let error as BERTKitError {
-            throw BERTKitError(file: path, error.message)
+            return try bytes.withUnsafeBufferPointer { try parse($0) }
+        } catch let error as JSONScanner.Malformed {
+            throw BERTKitError(file: path, "not a Punkt parameter file: \(error.message)")
         }
     }
 
-    /// A decoding error in a sentence: what is wrong and at which key.
-    private static func describe(_ error: DecodingError) -> String {
-        func place(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return path.isEmpty ? "" : " at \(path.joined(separator: "."))"
+    /// The parameters in a file's JSON, checked.
+    private static func parse(_ json: UnsafeBufferPointer<UInt8>) throws -> PunktParameters {
+        var scanner = JSONScanner(json)
+        var format: String?
+        var version: Int?
+        var found: Set<String> = []
+        var parameters = PunktParameters()
+        try scanner.object { scanner, keyBytes in
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            found.insert(key)
+            do {
+                switch key {
+                case "format": format = String(decoding: try scanner.string(), as: UTF8.self)
+                case "version": version = try scanner.integer()
+                case "abbreviation_types": parameters.abbreviationTypes = Set(try scanner.strings())
+                case "sentence_starters": parameters.sentenceStarters = Set(try scanner.strings())
+                case "collocations": parameters.collocations = try collocations(&scanner)
+                case "orthographic_context": parameters.orthographicContext = try orthographicContext(&scanner)
+                default: try scanner.skipValue()
+                }
+            } catch let error as JSONScanner.Malformed {
+                throw JSONScanner.Malformed("\"\(key)\": \(error.message)")
+            }
         }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\"\(place(context))"
-        case .typeMismatch(_, let context): return "\(context.debugDescription)\(place(context))"
-        case .valueNotFound(_, let context): return "missing value\(place(context))"
-        case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { ": \($0)" } ?? ""
-            return "\(context.debugDescription)\(underlying)\(place(context))"
-        @unknown default: return "\(error)"
+        try scanner.end()
+        guard let format else { throw JSONScanner.Malformed("missing \"format\"") }
+        guard format == formatName else {
+            throw JSONScanner.Malformed("format is \"\(format)\", expected \"\(formatName)\"")
         }
+        guard let version else { throw JSONScanner.Malformed("missing \"version\"") }
+        guard version == formatVersion else {
+            throw JSONScanner.Malformed("unsupported format version \(version) (this bertkit reads version \(formatVersion))")
+        }
+        for key in ["abbreviation_types", "collocations", "sentence_starters", "orthographic_context"]
+        where !found.contains(key) {
+            throw JSONScanner.Malformed("missing \"\(key)\"")
+        }
+        return parameters
     }
 
-    /// The file's JSON layout.
-    private struct File: Codable {
-        var format: String
-        var version: Int
-        var abbreviationTypes: [String]
-        var collocations: [[String]]
-        var sentenceStarters: [String]
-        var orthographicContext: [String: Int]
-
-        enum CodingKeys: String, CodingKey {
-            case format, version, collocations
-            case abbreviationTypes = "abbreviation_types"
-            case sentenceStarters = "sentence_starters"
-            case orthographicContext = "orthographic_context"
+    /// Reads the array of collocations, each an array of two types.
+    private static func collocations(_ scanner: inout JSONScanner) throws -> Set<Collocation> {
+        var collocations: Set<Collocation> = []
+        try scanner.array { scanner in
+            let pair = try scanner.strings()
+            guard pair.count == 2 else {
+                throw JSONScanner.Malformed("collocation \(collocations.count) has \(pair.count) types, expected 2")
+            }
+            collocations.insert(Collocation(pair[0], pair[1]))
         }
+        return collocations
+    }
 
-        init(_ parameters: PunktParameters) {
-            format = PunktParameters.formatName
-            version = PunktParameters.formatVersion
-            abbreviationTypes = parameters.abbreviationTypes.sorted()
-            collocations = parameters.collocations.map { [$0.first, $0.second] }
-                .sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-            sentenceStarters = parameters.sentenceStarters.sorted()
-            orthographicContext = parameters.orthographicContext.mapValues { Int($0.rawValue) }
+    /// Reads the object of orthographic contexts, type to flags.
+    private static func orthographicContext(_ scanner: inout JSONScanner) throws -> [String: PunktOrthographicContext] {
+        var contexts: [String: PunktOrthographicContext] = [:]
+        try scanner.object { scanner, type in
+            let flags = try scanner.integer()
+            guard let value = UInt8(exactly: flags),
+                  PunktOrthographicContext.all.isSuperset(of: PunktOrthographicContext(rawValue: value)) else {
+                throw JSONScanner.Malformed("orthographic context of \"\(String(decoding: type, as: UTF8.self))\" is \(flags), "
+                                            + "not a combination of the flags 2, 4, 8, 16, 32, 64")
+            }
+            contexts[String(decoding: type, as: UTF8.self)] = PunktOrthographicContext(rawValue: value)
         }
-
-        /// The parameters, after checking the header and the values.
-        func parameters() throws -> PunktParameters {
-            guard format == PunktParameters.formatName else {
-                throw BERTKitError("not a Punkt parameter file (format is \"\(format)\", expected \"\(PunktParameters.formatName)\")")
-            }
-            guard version == PunktParameters.formatVersion else {
-                throw BERTKitError("unsupported format version \(version) (this bertkit reads version \(PunktParameters.formatVersion))")
-            }
-            var parameters = PunktParameters()
-            parameters.abbreviationTypes = Set(abbreviationTypes)
-            parameters.sentenceStarters = Set(sentenceStarters)
-            for (index, pair) in collocations.enumerated() {
-                guard pair.count == 2 else {
-                    throw BERTKitError("collocation \(index) has \(pair.count) types, expected 2")
-                }
-                parameters.collocations.insert(Collocation(pair[0], pair[1]))
-            }
-            for (type, flags) in orthographicContext {
-                guard let value = UInt8(exactly: flags),
-                      PunktOrthographicContext.all.isSuperset(of: PunktOrthographicContext(rawValue: value)) else {
-                    throw BERTKitError("orthographic context of \"\(type)\" is \(flags), not a combination of the flags 2, 4, 8, 16, 32, 64")
-                }
-                parameters.orthographicContext[type] = PunktOrthographicContext(rawValue: value)
-            }
-            return parameters
-        }
+        return contexts
     }
 }

@@ -70,6 +70,8 @@ public struct PunktTrainer {
         public var reachedLimit = false
         /// Seconds spent reading and training.
         public var seconds = 0.0
+        /// Seconds spent training alone.
+        public var trainingSeconds = 0.0
     }
 
     /// Learns from the documents of a reader, taking them whole and in order while their
@@ -87,7 +89,9 @@ public struct PunktTrainer {
                 summary.reachedLimit = true
                 break
             }
+            let trainingStart = MonotonicClock.now()
             train(document)
+            summary.trainingSeconds += MonotonicClock.now() - trainingStart
             summary.documents += 1
             summary.textBytes += size
             progress.update("trained on \(summary.documents) documents, \(Formatting.bytes(summary.textBytes)) of text")

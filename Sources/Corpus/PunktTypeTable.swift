@@ -8,14 +8,22 @@ import Darwin
 ///
 /// ID 0 stands for "unknown" (the empty type is never stored), so that per-type arrays read
 /// at index 0 give the defaults of a type the model has not seen. An open-addressing hash
-/// table over one contiguous byte buffer.
+/// table over one contiguous byte buffer; types of up to seven bytes, most words, are also
+/// kept whole in their slot, so that finding them reads no other memory.
 struct PunktTypeTable {
+    /// A slot of the hash table.
+    private struct Slot {
+        /// The type's hash in the high 32 bits, its ID in the low ones; 0 when the slot is empty.
+        var entry: UInt64
+        /// The type packed by `pack`.
+        var packed: UInt64
+    }
+
     private var bytes: [UInt8] = []
     /// Where each type's bytes start in `bytes`; type `id` ends where `id + 1` starts.
     private var starts: [Int] = [0, 0]
-    /// Slots of type IDs (0: empty), a power of two long.
-    private var slots = [Int32](repeating: 0, count: 1024)
-    private var hashes: [UInt32] = [0]
+    /// A power of two of slots, at most half of them used.
+    private var slots = [Slot](repeating: Slot(entry: 0, packed: 0), count: 1024)
 
     /// The number of IDs, the unknown type's included.
     var count: Int { starts.count - 1 }
@@ -33,39 +41,24 @@ struct PunktTypeTable {
     /// The ID of a type, or 0 if it is not in the table.
     func id(of key: UnsafeBufferPointer<UInt8>) -> Int32 {
         guard !key.isEmpty else { return 0 }
-        let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let id = slots[slot]
-            if id == 0 || matches(id, key, hash) { return id }
-            slot = (slot + 1) & mask
-        }
+        return find(key, Self.hash(key), Self.pack(key)).id
     }
 
     /// The ID of a type, added to the table if it is new.
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
         precondition(!key.isEmpty, "the empty type has no ID")
         let hash = Self.hash(key)
-        var mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let id = slots[slot]
-            if id == 0 { break }
-            if matches(id, key, hash) { return id }
-            slot = (slot + 1) & mask
-        }
-        let id = Int32(count)
+        let packed = Self.pack(key)
+        var (id, slot) = find(key, hash, packed)
+        if id != 0 { return id }
+        id = Int32(count)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
-        hashes.append(hash)
         if count * 2 > slots.count {
             grow()
-            mask = slots.count - 1
-            slot = Int(hash) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slot = find(key, hash, packed).slot
         }
-        slots[slot] = id
+        slots[slot] = Slot(entry: UInt64(hash) << 32 | UInt64(UInt32(id)), packed: packed)
         return id
     }
 
@@ -79,24 +72,49 @@ struct PunktTypeTable {
         Array(key).withUnsafeBufferPointer { id(of: $0) }
     }
 
+    /// The key's ID and slot, or 0 and the empty slot where it would go.
     @inline(__always)
-    private func matches(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt32) -> Bool {
-        guard hashes[Int(id)] == hash else { return false }
-        let start = starts[Int(id)]
-        guard starts[Int(id) + 1] - start == key.count else { return false }
-        return bytes.withUnsafeBufferPointer { stored in
-            memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+    private func find(_ key: UnsafeBufferPointer<UInt8>, _ hash: UInt32, _ packed: UInt64) -> (id: Int32, slot: Int) {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot].entry
+                if entry == 0 { return (0, slot) }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash && slots[slot].packed == packed {
+                    let id = Int32(truncatingIfNeeded: entry)
+                    if key.count < 8 || matches(id, key) { return (id, slot) }
+                }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
+    /// Whether a stored type longer than seven bytes is `key`.
+    private func matches(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[Int(id)]
+        guard starts[Int(id) + 1] - start == key.count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+    }
+
     private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let old = slots
+        slots = [Slot](repeating: Slot(entry: 0, packed: 0), count: old.count * 2)
         let mask = slots.count - 1
-        for id in 1..<Int32(count) {
-            var slot = Int(hashes[Int(id)]) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = id
+        for slot in old where slot.entry != 0 {
+            var index = Int(slot.entry >> 32) & mask
+            while slots[index].entry != 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
+    }
+
+    /// A key of up to seven bytes whole, with its length in the high byte; a longer key as its
+    /// first seven bytes and its length (at most 255), to be compared in full.
+    @inline(__always)
+    private static func pack(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var packed = UInt64(min(key.count, 0xFF)) << 56
+        for offset in 0..<min(key.count, 7) { packed |= UInt64(key[offset]) << (8 * offset) }
+        return packed
     }
 
     /// A 32-bit hash of a short byte string: eight bytes at a time, multiplied and folded.

@@ -127,19 +127,29 @@ struct PunktWordTokenizer {
         if firstClasses.contains(.lower) { properties.insert(.firstLower) }
         var allLetters = true
         var allPeriods = true
+        folded.append(contentsOf: UnsafeBufferPointer(rebasing: text[range]))
         var index = range.lowerBound
         while index < range.upperBound {
             let byte = text[index]
-            if byte < 0x80 {
-                allLetters = allLetters && PunktCharacterClass.of(UInt32(byte)).contains(.letter)
-                allPeriods = allPeriods && byte == UInt8(ascii: ".")
-                folded.append(byte &+ (byte &- UInt8(ascii: "A") < 26 ? 32 : 0))
-                index += 1
-            } else {
+            guard byte < 0x80 else { break }
+            let classes = PunktCharacterClass.of(UInt32(byte))
+            allLetters = allLetters && classes.contains(.letter)
+            allPeriods = allPeriods && byte == UInt8(ascii: ".")
+            if classes.contains(.upper) { folded[foldedStart + index - range.lowerBound] = byte | 0x20 }
+            index += 1
+        }
+        if index < range.upperBound {
+            // Not ASCII: fold the rest scalar by scalar, as its length may change.
+            folded.removeLast(range.upperBound - index)
+            allPeriods = false
+            while index < range.upperBound {
                 let (scalar, length) = PunktCharacterClass.decode(text, index)
                 allLetters = allLetters && PunktCharacterClass.of(scalar).contains(.letter)
-                allPeriods = false
-                appendLowercase(scalar, at: index, in: text, range)
+                if scalar < 0x80 {
+                    folded.append(PunktCharacterClass.of(scalar).contains(.upper) ? UInt8(scalar) | 0x20 : UInt8(scalar))
+                } else {
+                    appendLowercase(scalar, at: index, in: text, range)
+                }
                 index += length
             }
         }

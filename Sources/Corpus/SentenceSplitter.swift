@@ -15,6 +15,8 @@ public struct SentenceSplitter {
         /// UTF-8 bytes of document text split.
         public var textBytes = 0
         public var seconds = 0.0
+        /// Seconds spent in the segmenter, summed over threads.
+        public var segmentingSeconds = 0.0
     }
 
     public let segmenter: PunktSegmenter
@@ -25,54 +27,71 @@ public struct SentenceSplitter {
         self.threads = threads
     }
 
-    /// Splits every document of `reader` into `output`.
+    /// Splits every document of `reader` into `output`: on the calling thread alone when
+    /// `threads` is 1, else reading on one thread and splitting on `threads` others.
     public func run(reader: DocumentReader, output: OutputFile, progress: ProgressReporter) throws -> Summary {
         let start = MonotonicClock.now()
         var summary = Summary()
         let segmenter = segmenter
-        try OrderedPipeline.run(
-            workers: threads, maxInFlight: threads * 4,
-            produce: { emit in
-                var batch: [String] = []
-                var batchBytes = 0
-                while let document = try reader.next() {
-                    batch.append(document)
-                    batchBytes += document.utf8.count
-                    if batchBytes >= 1 << 20 {
-                        try emit(batch)
-                        batch.removeAll()
-                        batchBytes = 0
-                    }
+        let produce = { (emit: ([String]) throws -> Void) throws in
+            var batch: [String] = []
+            var batchBytes = 0
+            while let document = try reader.next() {
+                batch.append(document)
+                batchBytes += document.utf8.count
+                if batchBytes >= 1 << 20 {
+                    try emit(batch)
+                    batch.removeAll()
+                    batchBytes = 0
                 }
-                if !batch.isEmpty { try emit(batch) }
-            },
-            transform: { (batch: [String]) -> (lines: [UInt8], documents: Int, sentences: Int, bytes: Int) in
-                var lines: [UInt8] = []
-                var sentences = 0
-                var bytes = 0
-                for document in batch {
-                    sentences += Self.appendLines(of: document, segmenter, to: &lines)
-                    bytes += document.utf8.count
-                }
-                return (lines, batch.count, sentences, bytes)
-            },
-            consume: { result in
-                try output.write(result.lines)
-                summary.documents += result.documents
-                summary.sentences += result.sentences
-                summary.textBytes += result.bytes
-                progress.update("split \(Formatting.bytes(summary.textBytes)) of text into \(summary.sentences) sentences")
-            })
+            }
+            if !batch.isEmpty { try emit(batch) }
+        }
+        func consume(_ batch: Batch) throws {
+            try output.write(batch.lines)
+            summary.documents += batch.documents
+            summary.sentences += batch.sentences
+            summary.textBytes += batch.textBytes
+            summary.segmentingSeconds += batch.segmentingSeconds
+            progress.update("split \(Formatting.bytes(summary.textBytes)) of text into \(summary.sentences) sentences")
+        }
+        if threads == 1 {
+            try produce { try consume(Batch($0, segmenter)) }
+        } else {
+            try OrderedPipeline.run(workers: threads, maxInFlight: threads * 4, produce: produce,
+                                    transform: { Batch($0, segmenter) }, consume: consume)
+        }
         summary.seconds = MonotonicClock.now() - start
         return summary
     }
 
+    /// The sentence lines of a batch of documents.
+    private struct Batch {
+        var lines: [UInt8] = []
+        var documents = 0
+        var sentences = 0
+        var textBytes = 0
+        var segmentingSeconds = 0.0
+
+        init(_ documents: [String], _ segmenter: PunktSegmenter) {
+            for document in documents {
+                sentences += SentenceSplitter.appendLines(of: document, segmenter, to: &lines, seconds: &segmentingSeconds)
+                textBytes += document.utf8.count
+            }
+            self.documents = documents.count
+        }
+    }
+
     /// Appends a document's sentences, one per line, and a blank line (nothing for a document
-    /// without sentences); returns the number of sentences.
-    static func appendLines(of document: String, _ segmenter: PunktSegmenter, to output: inout [UInt8]) -> Int {
+    /// without sentences); returns the number of sentences and adds the time the segmenter
+    /// took to `seconds`.
+    static func appendLines(of document: String, _ segmenter: PunktSegmenter, to output: inout [UInt8],
+                            seconds: inout Double) -> Int {
         var document = document
         return document.withUTF8 { text in
+            let start = MonotonicClock.now()
             let spans = segmenter.spans(utf8: text)
+            seconds += MonotonicClock.now() - start
             guard !spans.isEmpty else { return 0 }
             for span in spans {
                 appendFoldingLineBreaks(UnsafeBufferPointer(rebasing: text[span]), to: &output)

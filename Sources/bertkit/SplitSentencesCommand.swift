@@ -56,7 +56,8 @@ struct SplitSentencesCommand: ParsableCommand {
             try file.commit()
             var line = "split \(summary.documents) documents (\(Formatting.bytes(summary.textBytes)) of text)"
             line += " into \(summary.sentences) sentences in \(Formatting.duration(summary.seconds))"
-            line += " (\(Formatting.fixed(Double(summary.textBytes) / max(summary.seconds, 1e-9) / 1e6, 1)) MB/s) -> \(output)"
+            line += " (\(rate(summary.textBytes, summary.seconds));"
+            line += " segmenting alone \(rate(summary.textBytes, summary.segmentingSeconds)) a thread) -> \(output)"
             progress.finish(line)
         }
     }

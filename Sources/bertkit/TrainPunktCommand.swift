@@ -50,13 +50,16 @@ struct TrainPunktCommand: ParsableCommand {
             var trainer = PunktTrainer()
             let start = MonotonicClock.now()
             let summary = try trainer.train(documents: reader, maxBytes: maxBytes, progress: progress)
+            let finalizeStart = MonotonicClock.now()
             let parameters = trainer.finalize()
-            let seconds = MonotonicClock.now() - start
+            let end = MonotonicClock.now()
+            let seconds = end - start
+            let trainingSeconds = summary.trainingSeconds + end - finalizeStart
             try parameters.write(to: file)
             try file.commit()
             var line = "trained Punkt on \(summary.documents) documents (\(Formatting.bytes(summary.textBytes)) of text)"
             line += " in \(Formatting.duration(seconds))"
-            line += " (\(Formatting.fixed(Double(summary.textBytes) / max(seconds, 1e-9) / 1e6, 1)) MB/s)"
+            line += " (\(rate(summary.textBytes, seconds)); training alone \(rate(summary.textBytes, trainingSeconds)))"
             if summary.reachedLimit { line += ", stopped at --max-bytes" }
             line += ": \(parameters.abbreviationTypes.count) abbreviations, \(parameters.collocations.count) collocations,"
             line += " \(parameters.sentenceStarters.count) sentence starters -> \(output)"
@@ -66,3 +69,8 @@ struct TrainPunktCommand: ParsableCommand {
 }
 
 extension DocumentReader.Format: ExpressibleByArgument {}
+
+/// "12.3 MB/s": bytes in a time as the summary lines give rates.
+func rate(_ bytes: Int, _ seconds: Double) -> String {
+    "\(Formatting.fixed(Double(bytes) / max(seconds, 1e-9) / 1e6, 1)) MB/s"
+}

@@ -33,7 +33,7 @@ import Support
     }
 
     @Test func badJSONLinesAreErrorsWithTheirLine() throws {
-        for (line, message) in [("{\"text\": \"a\"", "expected ',' or '}'"), ("[1]", "not a JSON object"),
+        for (line, message) in [("{\"text\": \"a\"", "expected ',' or '}'"), ("[1]", "expected an object"),
                                 ("{\"id\": 1}", "no \"text\" field"), ("{\"text\": 5}", "is not a string"),
                                 ("{\"text\": \"\\x\"}", "invalid escape"), ("{\"text\": \"a\"} x", "unexpected data")] {
             #expect {

@@ -33,8 +33,7 @@ import Support
         try Self.sample.save(to: path, overwrite: false)
         #expect(try PunktParameters.load(from: path) == Self.sample)
         let text = DumpFixtures.read(path)
-        #expect(text.contains(#""format" : "bertkit-punkt-parameters""#))
-        #expect(text.contains(#""version" : 1"#))
+        #expect(text.hasPrefix("{\n  \"format\": \"bertkit-punkt-parameters\",\n  \"version\": 1,"))
         // Equal parameters, equal files.
         try Self.sample.save(to: path, overwrite: true)
         #expect(DumpFixtures.read(path) == text)
@@ -62,15 +61,15 @@ import Support
         let good = DumpFixtures.read(valid)
         #expect(Self.loadError(good.replacingAll("bertkit-punkt-parameters", with: "something-else"))?
                 .contains("format is \"something-else\"") == true)
-        #expect(Self.loadError(good.replacingAll("\"version\" : 1", with: "\"version\" : 7"))?
+        #expect(Self.loadError(good.replacingAll("\"version\": 1", with: "\"version\": 7"))?
                 .contains("unsupported format version 7") == true)
-        #expect(Self.loadError(good.replacingAll("\"sentence_starters\" : [\n\n  ]", with: "\"sentence_starters\" : 3"))?
+        #expect(Self.loadError(good.replacingAll("\"sentence_starters\": []", with: "\"sentence_starters\": 3"))?
                 .contains("sentence_starters") == true)
-        #expect(Self.loadError(good.replacingAll("\"collocations\" : [\n\n  ]", with: "\"collocations\" : [[\"a\"]]"))?
+        #expect(Self.loadError(good.replacingAll("\"collocations\": []", with: "\"collocations\": [[\"a\"]]"))?
                 .contains("collocation 0 has 1 types") == true)
-        #expect(Self.loadError(good.replacingAll("\"orthographic_context\" : {\n\n  }", with: "\"orthographic_context\" : {\"x\": 1}"))?
+        #expect(Self.loadError(good.replacingAll("\"orthographic_context\": {}", with: "\"orthographic_context\": {\"x\": 1}"))?
                 .contains("orthographic context of \"x\" is 1") == true)
-        #expect(Self.loadError(good.replacingAll("\"abbreviation_types\" : [\n\n  ],", with: ""))?
+        #expect(Self.loadError(good.replacingAll("\"abbreviation_types\": [],", with: ""))?
                 .contains("missing \"abbreviation_types\"") == true)
     }
 }

@@ -6,10 +6,13 @@ Wonderland as one document, both trainers learn from the documents one at a time
 document with what they learned. BERTKit splits through `bertkit corpus split-sentences`, the
 one-sentence-per-line output that BERT's pre-training input takes; its lines are mapped back
 to character offsets in the documents. Sentence boundaries are compared as character offsets
-in the documents joined by blank lines.
+in the documents joined by blank lines. Random texts made of Punkt's hard cases (periods,
+initials, numbers, ellipses, quotes, brackets, Unicode spaces and cases) must give exactly
+NLTK's parameters and sentences.
 """
 import json
 import os
+import random
 import subprocess
 
 import pytest
@@ -164,3 +167,42 @@ def test_english_wikipedia_sample(bertkit, shared_data, tmp_path):
 def test_alice_in_wonderland(bertkit, shared_data, tmp_path):
     documents = alice_documents(shared_data)
     compare("Alice in Wonderland", documents, nltk_punkt(documents), bertkit_punkt(bertkit, documents, tmp_path))
+
+
+# Hard cases for the random texts: abbreviations, initials, numbers, ellipses, closing and
+# opening punctuation, hyphens, Unicode quotes, spaces and case (final sigma, dotted I).
+TOKENS = ["Dr.", "dr.", "Mr.", "J.", "j.", "e.g.", "U.S.", "etc.", "...", ". . .", ". . . .", "..", "?!", "!", "?",
+          ".", "--", "-", "---", "(", ")", '"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "\xab", "\xbb", "[", "]",
+          "{", "}", ",", ";", ":", "1,000.", "3.", "-5", ".5", "1999.", "12-1999.", "The", "the", "He", "he", "Smith",
+          "Bach.", "S.", "and", "However", "however", "Word.", "x-ray.", "co-op.", "\u03a3\u0391\u03a3.", "\u039f\u03a3",
+          "\u0130stanbul", "stra\xdfe", "_x", "a_b.", "#tag", "@me", "&", "*", "e.g.,", "word,", "1,2", "\xa0", "\u2028",
+          "\x1c", "\t", "\u3000", "\u65e5\u672c.", "a.b.c.", "A.B.", "No.", "no.", "vol.", "Inc.", "St.", "`", "''",
+          "x.)", '."', ".)", "?)", '!"', "k.", "I.", "Fig.", "ca.", "\u01c5x.", "\ufb01", "\u216b."]
+SEPARATORS = [" "] * 12 + ["\n"] * 3 + ["\n\n", "  ", " \n ", "\n \n"]
+CHARACTERS = list("aAbBzZ.?!,;:-'\"()[]{}\u201c\u201d\u2018\u2019\xab\xbb\n \t0123_#@&*`%") + [
+    "\xa0", "\x1c", "\u2029", "\u03a3", "\xe9", "\u0130", ". ", "..", "  ", "\n\n", "Dr", "J", "the", "The"]
+
+
+def random_documents(seed, count=300):
+    rng = random.Random(seed)
+
+    def document():
+        if rng.random() < 0.5:
+            return "".join(rng.choice(CHARACTERS) for _ in range(rng.randint(0, 300)))
+        return "".join(rng.choice(TOKENS) + rng.choice(SEPARATORS) for _ in range(rng.randint(0, 120)))
+
+    return [document() for _ in range(count)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_hard_cases_give_nltks_parameters_and_sentences(bertkit, tmp_path, seed):
+    documents = random_documents(seed)
+    (nltk_parameters, nltk_spans), (our_parameters, our_spans) = (
+        nltk_punkt(documents), bertkit_punkt(bertkit, documents, tmp_path))
+    assert set(our_parameters["abbreviation_types"]) == set(nltk_parameters.abbrev_types)
+    assert set(map(tuple, our_parameters["collocations"])) == set(nltk_parameters.collocations)
+    assert set(our_parameters["sentence_starters"]) == set(nltk_parameters.sent_starters)
+    assert our_parameters["orthographic_context"] == {
+        type: flags for type, flags in nltk_parameters.ortho_context.items() if flags}
+    for document, expected, found in zip(documents, nltk_spans, our_spans):
+        assert found == expected, f"sentences differ in {document!r}"
