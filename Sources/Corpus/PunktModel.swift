@@ -48,8 +48,7 @@ struct PunktModel {
         for key in pairs { startsCollocation[Int(key >> 32)] = true }
     }
 
-    /// The parameters of this model; `collocations` and `sentenceStarters` are the trainer's
-    /// to give, so the caller passes them.
+    /// The parameters of this model, types as strings.
     func parameters() -> PunktParameters {
         var parameters = PunktParameters()
         for id in 1..<Int32(types.count) {

@@ -34,8 +34,8 @@ public struct PunktSegmenter: Sendable {
         return text.withUTF8 { spans(utf8: $0, realigningBoundaries: realigningBoundaries) }
     }
 
-    /// The spans of UTF-8 text (which must be valid).
-    public func spans(utf8 text: UnsafeBufferPointer<UInt8>, realigningBoundaries: Bool = true) -> [Range<Int>] {
+    /// The spans of UTF-8 text, which must be valid (as a String's is).
+    func spans(utf8 text: UnsafeBufferPointer<UInt8>, realigningBoundaries: Bool = true) -> [Range<Int>] {
         var finder = BreakFinder(model: model, text: text)
         var slices = finder.slices()
         if realigningBoundaries { slices = Self.realign(slices, text) }

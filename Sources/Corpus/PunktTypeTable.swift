@@ -62,12 +62,7 @@ struct PunktTypeTable {
         return id
     }
 
-    /// `insert` for a byte array.
-    mutating func insert<Bytes: Collection>(_ key: Bytes) -> Int32 where Bytes.Element == UInt8 {
-        Array(key).withUnsafeBufferPointer { insert($0) }
-    }
-
-    /// `id(of:)` for a byte array.
+    /// `id(of:)` for any bytes.
     func id<Bytes: Collection>(of key: Bytes) -> Int32 where Bytes.Element == UInt8 {
         Array(key).withUnsafeBufferPointer { id(of: $0) }
     }
