@@ -5,6 +5,10 @@
 /// Join_Control. Python's `str.isspace` adds the information separators U+001C…U+001F to
 /// White_Space; `str.isupper` and `str.islower` on one character are the Uppercase and
 /// Lowercase properties.
+///
+/// The properties come from Swift's Unicode tables, which may be newer than the Python's
+/// that NLTK runs on: characters assigned or recased since (U+0295 ʕ is no longer lower
+/// case in Unicode 16, Python 3.11 has Unicode 14) are the only ones classified otherwise.
 struct PunktCharacterClass: OptionSet {
     let rawValue: UInt16
 
