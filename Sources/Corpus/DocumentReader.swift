@@ -110,10 +110,12 @@ public final class DocumentReader {
         return String(decoding: value, as: UTF8.self)
     }
 
+    /// A line as a document.
     private func text(_ line: Range<Int>) -> String {
         buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[line]), as: UTF8.self) }
     }
 
+    /// Whether a line holds nothing but spaces, tabs and carriage returns.
     private func isBlank(_ line: Range<Int>) -> Bool {
         buffer[line].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
@@ -140,12 +142,14 @@ public final class DocumentReader {
         }
     }
 
+    /// Counts a line read and returns it without a final "\r".
     private func finishLine(_ start: Int, _ end: Int) -> Range<Int> {
         lineNumber += 1
         bytesRead = bytesOfEarlierFiles + (file?.offset ?? 0) - (buffer.count - position)
         return start..<(end > start && buffer[end - 1] == 0x0D ? end - 1 : end)
     }
 
+    /// The index of the next "\n" from `start`, found with memchr.
     private func findNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress,
               let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }

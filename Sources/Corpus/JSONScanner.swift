@@ -13,6 +13,7 @@ struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
 
+    /// A cursor at the start of `bytes`.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
@@ -115,6 +116,7 @@ struct JSONScanner {
         }
     }
 
+    /// Skips the string at the cursor, escapes and all.
     private mutating func skipString() throws {
         index += 1
         while index < bytes.count {

@@ -11,6 +11,7 @@
 public struct PunktSegmenter: Sendable {
     private let model: PunktModel
 
+    /// A segmenter that splits with `parameters`.
     public init(parameters: PunktParameters) {
         model = PunktModel(parameters)
     }

@@ -38,6 +38,7 @@ public struct PunktTrainer {
         public init() {}
     }
 
+    /// The thresholds and switches this trainer decides with.
     public let options: Options
     private var model = PunktModel()
     private var tokenizer = PunktWordTokenizer()
@@ -57,6 +58,7 @@ public struct PunktTrainer {
     /// Pairs of types across a period that may be collocations (`_collocation_fdist`).
     private var collocationCounts: [UInt64: Int] = [:]
 
+    /// A trainer that has seen nothing yet.
     public init(options: Options = Options()) {
         self.options = options
     }
@@ -106,6 +108,7 @@ public struct PunktTrainer {
         text.withUTF8 { train(utf8: $0) }
     }
 
+    /// NLTK's `_train_tokens` on one chunk: counts, abbreviations, first pass, orthography, pairs.
     private mutating func train(utf8 text: UnsafeBufferPointer<UInt8>) {
         tokenizer.tokenize(text, 0..<text.count)
         model.insertTypes(of: &tokenizer.tokens, folded: tokenizer.folded)

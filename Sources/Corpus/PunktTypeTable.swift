@@ -92,6 +92,7 @@ struct PunktTypeTable {
         return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
     }
 
+    /// Doubles the slots, placing every type again.
     private mutating func grow() {
         let old = slots
         slots = [Slot](repeating: Slot(entry: 0, packed: 0), count: old.count * 2)

@@ -49,6 +49,7 @@ struct PunktWordTokenizer {
         return true
     }
 
+    /// Appends the tokens of one line (no "\n" in it).
     private mutating func tokenizeLine(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) {
         let end = line.upperBound
         var index = line.lowerBound

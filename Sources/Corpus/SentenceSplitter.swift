@@ -22,6 +22,7 @@ public struct SentenceSplitter {
     public let segmenter: PunktSegmenter
     public let threads: Int
 
+    /// A splitter with `segmenter` on `threads` threads.
     public init(segmenter: PunktSegmenter, threads: Int = WorkerThread.processorCount) {
         self.segmenter = segmenter
         self.threads = threads
@@ -73,6 +74,7 @@ public struct SentenceSplitter {
         var textBytes = 0
         var segmentingSeconds = 0.0
 
+        /// Splits the documents.
         init(_ documents: [String], _ segmenter: PunktSegmenter) {
             for document in documents {
                 sentences += SentenceSplitter.appendLines(of: document, segmenter, to: &lines, seconds: &segmentingSeconds)
