@@ -31,7 +31,7 @@ public struct PunktParameters: Equatable, Sendable {
     /// The orthographic contexts of each type seen with a cased first letter.
     public var orthographicContext: [String: PunktOrthographicContext] = [:]
 
-    /// Empty parameters: every period followed by a word breaks.
+    /// Empty parameters: no abbreviations, collocations, sentence starters or orthography.
     public init() {}
 
     /// The `format` value of parameter files.
