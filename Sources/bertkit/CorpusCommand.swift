@@ -1,9 +1,10 @@
 import ArgumentParser
 
-/// `bertkit corpus`: the corpus stage, from a dump to documents.
+/// `bertkit corpus`: the corpus stage, from a dump to documents and sentences.
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Get and extract corpora: Wikipedia dumps to plain-text documents.",
-        subcommands: [DownloadCommand.self, ExtractCommand.self, ShardCommand.self])
+        abstract: "Get and prepare corpora: Wikipedia dumps to documents, sentences and shards.",
+        subcommands: [DownloadCommand.self, ExtractCommand.self, TrainPunktCommand.self, SplitSentencesCommand.self,
+                      ShardCommand.self])
 }

@@ -1,0 +1,218 @@
+/// A cursor over JSON text that decodes the values its caller asks for and skips the rest,
+/// without building a document.
+///
+/// Strings are unescaped (`\n`, `\"`, `\uXXXX` with surrogate pairs; a lone surrogate becomes
+/// U+FFFD) into UTF-8 bytes, left unvalidated for the caller to make a String of.
+struct JSONScanner {
+    /// What is wrong with the text and where, for the caller to place in its file.
+    struct Malformed: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var index = 0
+
+    /// A cursor at the start of `bytes`.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// The byte at the cursor after whitespace, nil at the end.
+    mutating func peek() -> UInt8? {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return bytes[index]
+            }
+        }
+        return nil
+    }
+
+    /// Takes `byte` after whitespace if it is there.
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Fails unless only whitespace is left.
+    func end() throws {
+        var rest = self
+        if rest.peek() != nil { throw Malformed("unexpected data after the value at byte \(rest.index)") }
+    }
+
+    /// Reads an object, calling `member` with each key and the cursor on its value, which
+    /// `member` must read or skip.
+    mutating func object(_ member: (inout JSONScanner, [UInt8]) throws -> Void) throws {
+        guard take(UInt8(ascii: "{")) else { throw Malformed("expected an object at byte \(index)") }
+        if take(UInt8(ascii: "}")) { return }
+        repeat {
+            guard peek() == UInt8(ascii: "\"") else { throw Malformed("expected a key at byte \(index)") }
+            let key = try string()
+            guard take(UInt8(ascii: ":")) else { throw Malformed("expected ':' at byte \(index)") }
+            try member(&self, key)
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")) else { throw Malformed("expected ',' or '}' at byte \(index)") }
+    }
+
+    /// Reads an array, calling `element` with the cursor on each element.
+    mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
+        guard take(UInt8(ascii: "[")) else { throw Malformed("expected an array at byte \(index)") }
+        if take(UInt8(ascii: "]")) { return }
+        repeat { try element(&self) } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "]")) else { throw Malformed("expected ',' or ']' at byte \(index)") }
+    }
+
+    /// Reads an array of strings.
+    mutating func strings() throws -> [String] {
+        var strings: [String] = []
+        try array { strings.append(String(decoding: try $0.string(), as: UTF8.self)) }
+        return strings
+    }
+
+    /// Reads an integer.
+    mutating func integer() throws -> Int {
+        _ = peek()
+        var end = index
+        if end < bytes.count && bytes[end] == UInt8(ascii: "-") { end += 1 }
+        while end < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) { end += 1 }
+        guard let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)) else {
+            throw Malformed("expected an integer at byte \(index)")
+        }
+        index = end
+        return value
+    }
+
+    /// Skips a value of any kind: a string, an object or array with all it holds, or a
+    /// number, true, false or null.
+    mutating func skipValue() throws {
+        var depth = 0
+        repeat {
+            guard let byte = peek() else { throw Malformed("unexpected end of the text") }
+            switch byte {
+            case UInt8(ascii: "\""): try skipString()
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ":"):
+                guard depth > 0 else { throw Malformed("expected a value at byte \(index)") }
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
+                index += 1
+            default:
+                let start = index
+                while index < bytes.count && Self.isLiteralByte(bytes[index]) { index += 1 }
+                if index == start { throw Malformed("unexpected '\(Unicode.Scalar(byte))' at byte \(index)") }
+            }
+        } while depth > 0
+    }
+
+    /// Letters, digits, signs and points: the bytes of numbers, true, false and null.
+    private static func isLiteralByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Skips the string at the cursor, escapes and all.
+    private mutating func skipString() throws {
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
+            if byte == UInt8(ascii: "\"") { return }
+        }
+        throw Malformed("unterminated string")
+    }
+
+    /// Reads a string, unescaped, as UTF-8.
+    mutating func string() throws -> [UInt8] {
+        guard peek() == UInt8(ascii: "\"") else { throw Malformed("expected a string at byte \(index)") }
+        index += 1
+        var output: [UInt8] = []
+        while true {
+            let runStart = index
+            while index < bytes.count && bytes[index] != UInt8(ascii: "\"") && bytes[index] != UInt8(ascii: "\\") {
+                index += 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { throw Malformed("unterminated string") }
+            index += 1
+            if bytes[index - 1] == UInt8(ascii: "\"") { return output }
+            try unescape(into: &output)
+        }
+    }
+
+    /// Decodes the escape after a backslash.
+    private mutating func unescape(into output: inout [UInt8]) throws {
+        guard index < bytes.count else { throw Malformed("unterminated string") }
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escaped)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var value = try hexCode()
+            if (0xD800..<0xDC00).contains(value), index + 1 < bytes.count,
+               bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                let mark = index
+                index += 2
+                let low = try hexCode()
+                if (0xDC00..<0xE000).contains(low) {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    index = mark  // not a pair: the high surrogate stands alone
+                }
+            }
+            Self.appendUTF8(Unicode.Scalar(value) ?? "\u{FFFD}", to: &output)
+        default:
+            throw Malformed("invalid escape '\\\(Unicode.Scalar(escaped))' at byte \(index - 2)")
+        }
+    }
+
+    /// Appends the UTF-8 of a scalar.
+    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
+        let value = scalar.value
+        switch value {
+        case ..<0x80:
+            output.append(UInt8(value))
+        case ..<0x800:
+            output.append(UInt8(0xC0 | value >> 6))
+            output.append(UInt8(0x80 | value & 0x3F))
+        case ..<0x10000:
+            output.append(UInt8(0xE0 | value >> 12))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | value >> 18))
+            output.append(UInt8(0x80 | value >> 12 & 0x3F))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        }
+    }
+
+    /// The four hexadecimal digits of a `\u` escape.
+    private mutating func hexCode() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Malformed("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Malformed("invalid \\u escape at byte \(index)")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+}

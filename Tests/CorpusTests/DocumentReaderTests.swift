@@ -1,0 +1,73 @@
+import Testing
+import Support
+@testable import Corpus
+
+@Suite struct DocumentReaderTests {
+    static func documents(_ content: String, _ format: DocumentReader.Format, field: String = "text") throws -> [String] {
+        let path = DumpFixtures.temporaryDirectory() + "/docs"
+        DumpFixtures.write(Array(content.utf8), to: path)
+        return try documents(paths: [path], format, field: field)
+    }
+
+    static func documents(paths: [String], _ format: DocumentReader.Format, field: String = "text") throws -> [String] {
+        let reader = try DocumentReader(paths: paths, format: format, textField: field)
+        var documents: [String] = []
+        while let document = try reader.next() { documents.append(document) }
+        return documents
+    }
+
+    @Test func readsTheTextFieldOfJSONLines() throws {
+        let content = #"""
+            {"id": "1", "meta": {"tags": ["a", "}"], "n": -1.5e3, "ok": true}, "text": "First \"doc\"\nline\\two"}
+            {"text": "\u00e9\u6771 \ud83c\udf89 \ud800 end\/", "title": null}
+
+            {"text": ""}
+            {"title": "x", "text": "third", "text": "last wins"}
+            """#
+        #expect(try Self.documents(content + "\r\n", .jsonl)
+                == ["First \"doc\"\nline\\two", "é東 🎉 \u{FFFD} end/", "last wins"])
+    }
+
+    @Test func otherFieldsCanHoldTheText() throws {
+        #expect(try Self.documents(#"{"body": "b", "text": "t"}"#, .jsonl, field: "body") == ["b"])
+    }
+
+    @Test func badJSONLinesAreErrorsWithTheirLine() throws {
+        for (line, message) in [("{\"text\": \"a\"", "expected ',' or '}'"), ("[1]", "expected an object"),
+                                ("{\"id\": 1}", "no \"text\" field"), ("{\"text\": 5}", "is not a string"),
+                                ("{\"text\": \"\\x\"}", "invalid escape"), ("{\"text\": \"a\"} x", "unexpected data")] {
+            #expect {
+                try Self.documents("{\"text\": \"fine\"}\n\n" + line + "\n", .jsonl)
+            } throws: { error in
+                guard let error = error as? BERTKitError else { return false }
+                return error.place == "line 3" && error.message.contains(message) && error.file != nil
+            }
+        }
+    }
+
+    @Test func readsLinesAndBlocks() throws {
+        let content = "\u{FEFF}first line\r\nsecond\n  \n\nthird\nfourth\n"
+        #expect(try Self.documents(content, .lines) == ["first line", "second", "third", "fourth"])
+        #expect(try Self.documents(content, .blocks) == ["first line\nsecond", "third\nfourth"])
+    }
+
+    @Test func linesLongerThanAReadChunkAndSeveralFiles() throws {
+        let directory = DumpFixtures.temporaryDirectory()
+        let long = String(repeating: "word ", count: 200_000)
+        DumpFixtures.write(Array("{\"text\": \"\(long)\"}\n{\"text\": \"short\"}".utf8), to: directory + "/a.jsonl")
+        DumpFixtures.write(Array("{\"text\": \"next file\"}\n".utf8), to: directory + "/b.jsonl")
+        #expect(try Self.documents(paths: [directory + "/a.jsonl", directory + "/b.jsonl"], .jsonl) == [long, "short", "next file"])
+    }
+
+    @Test func missingFilesAndDirectoriesAreErrors() {
+        let directory = DumpFixtures.temporaryDirectory()
+        #expect(throws: BERTKitError.self) { try DocumentReader(paths: [directory + "/absent.jsonl"]) }
+        #expect(throws: BERTKitError.self) { try DocumentReader(paths: [directory]) }
+    }
+
+    @Test func invalidUTF8BecomesReplacementCharacters() throws {
+        let path = DumpFixtures.temporaryDirectory() + "/bad.txt"
+        DumpFixtures.write(Array("ok ".utf8) + [0xFF] + Array(" fine\n".utf8), to: path)
+        #expect(try Self.documents(paths: [path], .lines) == ["ok \u{FFFD} fine"])
+    }
+}
