@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "Corpus",
             dependencies: [
-                "Support", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
+                "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .executableTarget(

@@ -8,7 +8,7 @@ and split every document with what they learned (NLTK: `span_tokenize`).
 
 Two tables, in MB of document text (UTF-8) per second:
   work alone: NLTK's calls timed in this process; BERTKit's own timings of the same work from
-      the summary lines of `corpus train-punkt` and `corpus split-sentences --threads 1`;
+      the summary lines of `corpus train-punkt` and `corpus format --threads 1`;
   end to end: each `bertkit` command timed from the outside (process start, reading the JSON
       lines, loading or writing the parameters and writing the sentences included).
 Each measurement is repeated `--repeat` times, NLTK and BERTKit alternating; the fastest counts.
@@ -99,7 +99,7 @@ def measure(args, name, path, work):
     params = os.path.join(work, "punkt.json")
     sentences = os.path.join(work, "sentences.txt")
     train = [args.bertkit, "corpus", "train-punkt", path, "--output", params, "--force"]
-    split = [args.bertkit, "corpus", "split-sentences", path, "--punkt", params, "--output", sentences,
+    split = [args.bertkit, "corpus", "format", path, "--punkt", params, "--output", sentences,
              "--threads", "1", "--force"]
     best = {key: 0.0 for key in ("nltk train", "nltk split", "train alone", "split alone", "train wall", "split wall")}
     for _ in range(args.repeat):
@@ -159,7 +159,7 @@ def main():
               f"| {best['train alone'] / best['nltk train']:.0f}x | {best['nltk split']:.2f} | {best['split alone']:.1f} "
               f"| {best['split alone'] / best['nltk split']:.0f}x | {nltk_sentences} / {our_sentences} |")
     print("\nEnd to end (each bertkit command timed from outside: process start, reading, writing):\n")
-    print("| text | BERTKit train-punkt | vs NLTK training | BERTKit split-sentences | vs NLTK segmentation |")
+    print("| text | BERTKit train-punkt | vs NLTK training | BERTKit format | vs NLTK segmentation |")
     print("|---|---|---|---|---|")
     for name, _, _, _, _, best in results:
         print(f"| {name} | {best['train wall']:.1f} | {best['train wall'] / best['nltk train']:.0f}x "

@@ -24,8 +24,11 @@ public final class DocumentReader {
     public let format: Format
     /// The JSON field holding the text (`jsonl`).
     public let textField: String
+    /// The title of the document last returned, from the JSON field named at `init`.
+    public private(set) var title: String?
     private let paths: [String]
     private let field: [UInt8]
+    private let titleKey: [UInt8]?
     private var pathIndex = -1
     private var file: FileChunkReader?
     private var buffer: [UInt8] = []
@@ -39,9 +42,10 @@ public final class DocumentReader {
     public private(set) var bytesRead = 0
     private var bytesOfEarlierFiles = 0
 
-    /// Prepares to read `paths` in order.
+    /// Prepares to read `paths` in order; with `titleField`, `title` holds each JSON
+    /// document's title.
     /// - Throws: `BERTKitError` if a path is missing, unreadable or a directory.
-    public init(paths: [String], format: Format = .jsonl, textField: String = "text") throws {
+    public init(paths: [String], format: Format = .jsonl, textField: String = "text", titleField: String? = nil) throws {
         for path in paths {
             if FileSystem.isDirectory(path) { throw BERTKitError(file: path, "is a directory, not a documents file") }
             guard access(path, R_OK) == 0 else {
@@ -52,6 +56,7 @@ public final class DocumentReader {
         self.format = format
         self.textField = textField
         self.field = Array(textField.utf8)
+        self.titleKey = titleField.map { Array($0.utf8) }
     }
 
     /// The next document, or nil after the last one.
@@ -86,6 +91,7 @@ public final class DocumentReader {
     private func jsonText(_ line: Range<Int>) throws -> String? {
         if isBlank(line) { return nil }
         var value: [UInt8]?
+        title = nil
         do {
             try buffer.withUnsafeBufferPointer {
                 var scanner = JSONScanner(UnsafeBufferPointer(rebasing: $0[line]))
@@ -95,6 +101,8 @@ public final class DocumentReader {
                             throw JSONScanner.Malformed("\"\(textField)\" is not a string")
                         }
                         value = try scanner.string()
+                    } else if key == titleKey, scanner.peek() == UInt8(ascii: "\"") {
+                        title = String(decoding: try scanner.string(), as: UTF8.self)
                     } else {
                         try scanner.skipValue()
                     }

@@ -5,6 +5,6 @@ struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Get and prepare corpora: Wikipedia dumps to documents, sentences and shards.",
-        subcommands: [DownloadCommand.self, ExtractCommand.self, TrainPunktCommand.self, SplitSentencesCommand.self,
+        subcommands: [DownloadCommand.self, ExtractCommand.self, FormatCommand.self, TrainPunktCommand.self,
                       ShardCommand.self])
 }

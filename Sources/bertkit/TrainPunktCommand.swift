@@ -11,7 +11,7 @@ struct TrainPunktCommand: ParsableCommand {
             Unsupervised, as NLTK's PunktTrainer (Kiss & Strunk 2006), with the same decisions:
             each document is one training chunk. Documents are read in order until the next one
             would pass --max-bytes of text. The parameters are written as JSON, for
-            `corpus split-sentences --punkt`.
+            `corpus format --punkt`.
 
             Example:
               bertkit corpus train-punkt docs.jsonl --output punkt.json

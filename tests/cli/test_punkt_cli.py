@@ -1,4 +1,4 @@
-"""How `bertkit corpus train-punkt` and `split-sentences` behave at the command line."""
+"""How `bertkit corpus train-punkt` and `format` behave at the command line."""
 import json
 import subprocess
 
@@ -17,7 +17,7 @@ def test_train_then_split(bertkit, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "trained Punkt on 2 documents" in result.stderr
     assert json.loads((tmp_path / "p.json").read_text())["format"] == "bertkit-punkt-parameters"
-    result = run(bertkit, "split-sentences", str(tmp_path / "docs.jsonl"), "--punkt", str(tmp_path / "p.json"),
+    result = run(bertkit, "format", str(tmp_path / "docs.jsonl"), "--punkt", str(tmp_path / "p.json"),
                  "--output", str(tmp_path / "s.txt"), "--quiet")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -29,7 +29,7 @@ def test_lines_and_blocks_formats(bertkit, tmp_path):
     run(bertkit, "train-punkt", str(tmp_path / "docs.txt"), "--input-format", "lines", "--output", str(tmp_path / "p.json"))
     for input_format, expected in (("lines", "One.\nTwo.\n\nThree here.\n\nFour.\n\n"),
                                    ("blocks", "One.\nTwo.\nThree here.\n\nFour.\n\n")):
-        result = run(bertkit, "split-sentences", str(tmp_path / "docs.txt"), "--input-format", input_format,
+        result = run(bertkit, "format", str(tmp_path / "docs.txt"), "--input-format", input_format,
                      "--punkt", str(tmp_path / "p.json"), "--output", str(tmp_path / "s.txt"), "--force")
         assert result.returncode == 0, result.stderr
         assert (tmp_path / "s.txt").read_text() == expected
@@ -55,7 +55,7 @@ def test_errors_name_the_file_and_leave_no_output(bertkit, tmp_path):
     assert result.returncode != 0 and "bad.jsonl: line 2" in result.stderr
     (tmp_path / "p.json").write_text("{}")
     (tmp_path / "docs.txt").write_text("Hello there.\n")
-    result = run(bertkit, "split-sentences", str(tmp_path / "docs.txt"), "--input-format", "lines",
+    result = run(bertkit, "format", str(tmp_path / "docs.txt"), "--input-format", "lines",
                  "--punkt", str(tmp_path / "p.json"), "--output", str(tmp_path / "s.txt"))
     assert result.returncode != 0 and "p.json: not a Punkt parameter file" in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.jsonl", "docs.txt", "p.json"]

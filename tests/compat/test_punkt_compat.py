@@ -3,7 +3,7 @@
 For (a) the English sample dump, extracted by `bertkit corpus extract`, and (b) Alice in
 Wonderland as one document, both trainers learn from the documents one at a time (NLTK:
 `train(text, finalize=False)` per document, then `get_params()`), and both split every
-document with what they learned. BERTKit splits through `bertkit corpus split-sentences`, the
+document with what they learned. BERTKit splits through `bertkit corpus format`, the
 one-sentence-per-line output that BERT's pre-training input takes; its lines are mapped back
 to character offsets in the documents. Sentence boundaries are compared as character offsets
 in the documents joined by blank lines. Random texts made of Punkt's hard cases (periods,
@@ -21,7 +21,7 @@ from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 ENGLISH_DUMP = os.path.join("wiki", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
 ALICE = os.path.join("books", "gutenberg-11-alice-in-wonderland.txt")
 
-# The characters Python's str.splitlines breaks at: split-sentences writes them as spaces.
+# The characters Python's str.splitlines breaks at: format writes them as spaces.
 LINE_BREAKS = str.maketrans({c: " " for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
@@ -68,7 +68,7 @@ def bertkit_punkt(bertkit, documents, tmp_path):
     params = tmp_path / "punkt.json"
     sentences = tmp_path / "sentences.txt"
     run(bertkit, "corpus", "train-punkt", str(docs), "--output", str(params), "--quiet")
-    run(bertkit, "corpus", "split-sentences", str(docs), "--punkt", str(params), "--output", str(sentences),
+    run(bertkit, "corpus", "format", str(docs), "--punkt", str(params), "--output", str(sentences),
         "--threads", "2", "--quiet")
     with open(params, encoding="utf-8") as file:
         parameters = json.load(file)
