@@ -34,12 +34,14 @@ public struct CorpusFormatter {
     public let segmenter: PunktSegmenter
     public let options: Options
     public let threads: Int
+    private let basicTokenizer: BasicTokenizer?
 
     /// A formatter splitting with `segmenter` on `threads` threads.
     public init(segmenter: PunktSegmenter, options: Options = Options(), threads: Int = WorkerThread.processorCount) {
         self.segmenter = segmenter
         self.options = options
         self.threads = threads
+        self.basicTokenizer = options.preTokenize ? BasicTokenizer() : nil
     }
 
     /// Splits every document of `reader` into `output`: on the calling thread alone when
@@ -47,9 +49,7 @@ public struct CorpusFormatter {
     public func run(reader: DocumentReader, output: OutputFile, progress: ProgressReporter) throws -> Summary {
         let start = MonotonicClock.now()
         var summary = Summary()
-        let segmenter = segmenter
         let options = options
-        let basicTokenizer = options.preTokenize ? BasicTokenizer() : nil
         let produce = { (emit: ([Document]) throws -> Void) throws in
             var batch: [Document] = []
             var batchBytes = 0
@@ -64,7 +64,7 @@ public struct CorpusFormatter {
             }
             if !batch.isEmpty { try emit(batch) }
         }
-        func consume(_ batch: Batch) throws {
+        func consume(_ batch: FormattedBatch) throws {
             try output.write(batch.lines)
             summary.documents += batch.documents
             summary.sentences += batch.sentences
@@ -72,7 +72,7 @@ public struct CorpusFormatter {
             summary.segmentingSeconds += batch.segmentingSeconds
             progress.update("split \(Formatting.bytes(summary.textBytes)) of text into \(summary.sentences) sentences")
         }
-        let format = { (documents: [Document]) in Batch(documents, segmenter, basicTokenizer) }
+        let format = { (documents: [Document]) in self.format(documents) }
         if threads == 1 {
             try produce { try consume(format($0)) }
         } else {
@@ -84,18 +84,33 @@ public struct CorpusFormatter {
     }
 
     /// A document and, when titles are kept, its title.
-    private struct Document {
-        var title: String?
-        var text: String
+    public struct Document: Sendable {
+        public var title: String?
+        public var text: String
+
+        public init(title: String?, text: String) {
+            self.title = title
+            self.text = text
+        }
+    }
+
+    /// Formats a batch of documents (thread-safe: workers call it in parallel).
+    public func format(_ documents: [Document]) -> FormattedBatch {
+        FormattedBatch(documents, segmenter, basicTokenizer)
     }
 
     /// The formatted lines of a batch of documents.
-    private struct Batch {
-        var lines: [UInt8] = []
-        var documents = 0
-        var sentences = 0
-        var textBytes = 0
-        var segmentingSeconds = 0.0
+    public struct FormattedBatch: Sendable {
+        /// Each document's lines followed by a blank line.
+        public var lines: [UInt8] = []
+        /// Where each formatted document ends in `lines` (after its blank line).
+        public var documentEnds: [Int] = []
+        /// The sentences of each formatted document.
+        public var documentSentences: [Int] = []
+        public var documents: Int { documentEnds.count }
+        public var sentences = 0
+        public var textBytes = 0
+        public var segmentingSeconds = 0.0
 
         /// Formats the documents.
         init(_ documents: [Document], _ segmenter: PunktSegmenter, _ basicTokenizer: BasicTokenizer?) {
@@ -120,7 +135,8 @@ public struct CorpusFormatter {
                     lines.removeSubrange(documentStart..<titleEnd)  // a title alone is no document
                 } else {
                     lines.append(0x0A)
-                    self.documents += 1
+                    documentEnds.append(lines.count)
+                    documentSentences.append(sentences - sentencesBefore)
                 }
             }
         }

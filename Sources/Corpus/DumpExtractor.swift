@@ -51,8 +51,8 @@ public struct DumpExtractor {
         var replacementWarning: String?
     }
 
-    private struct Cleaned {
-        var output: [UInt8]
+    private struct Cleaned<Output> {
+        var output: Output
         var written: Int
         var empty: Int
         var batch: Batch
@@ -64,10 +64,37 @@ public struct DumpExtractor {
         self.options = options
     }
 
-    /// Extracts every dump in `inputs` into `output`, reporting progress and warnings.
+    /// An article as the cleaner leaves it.
+    public struct Article: Sendable {
+        public var id: String
+        public var url: String
+        public var title: String
+        /// The plain text: paragraphs and headings one per line, UTF-8.
+        public var text: [UInt8]
+    }
+
+    /// Extracts every dump in `inputs` into `output` in the chosen format.
     /// - Throws: `BERTKitError` for missing or unreadable files, input that is no dump,
     ///   and (with `strict`) damaged input; write errors.
     public func run(inputs: [String], output: OutputFile, progress: ProgressReporter) throws -> Summary {
+        let format = options.format
+        var summary = try run(inputs: inputs, progress: progress, transform: { articles -> [UInt8] in
+            var bytes: [UInt8] = []
+            for article in articles {
+                format.append(id: article.id, url: article.url, title: article.title, text: article.text, to: &bytes)
+            }
+            return bytes
+        }, consume: { try output.write($0) })
+        summary.outputBytes = output.bytesWritten
+        return summary
+    }
+
+    /// Extracts every dump in `inputs`, handing each batch of cleaned, non-empty articles to
+    /// `transform` on a worker thread and its result to `consume` on the calling thread, in
+    /// dump order. An error thrown by `consume` stops the extraction and is rethrown.
+    public func run<Output>(inputs: [String], progress: ProgressReporter,
+                            transform: @escaping ([Article]) -> Output,
+                            consume: (Output) throws -> Void) throws -> Summary {
         var summary = Summary()
         let start = MonotonicClock.now()
         let cleaner = WikitextCleaner(keepLists: options.keepLists)
@@ -82,20 +109,18 @@ public struct DumpExtractor {
                     try Self.read(path, options: options, emit: emit)
                 }
             },
-            transform: { (batch: Batch) -> Cleaned in
-                var output: [UInt8] = []
-                var written = 0
+            transform: { (batch: Batch) -> Cleaned<Output> in
+                var articles: [Article] = []
                 var empty = 0
                 for (page, url) in zip(batch.pages, batch.urls) {
                     let text = cleaner.clean(page.text)
                     if text.isEmpty { empty += 1; continue }
-                    options.format.append(id: page.id, url: url, title: page.title, text: text, to: &output)
-                    written += 1
+                    articles.append(Article(id: page.id, url: url, title: page.title, text: text))
                 }
-                return Cleaned(output: output, written: written, empty: empty, batch: batch)
+                return Cleaned(output: transform(articles), written: articles.count, empty: empty, batch: batch)
             },
             consume: { cleaned in
-                try output.write(cleaned.output)
+                try consume(cleaned.output)
                 let batch = cleaned.batch
                 summary.pagesRead += batch.pages.count + batch.redirects + batch.otherNamespaces
                 summary.articlesWritten += cleaned.written
@@ -123,7 +148,6 @@ public struct DumpExtractor {
                 }
                 progress.update(line)
             })
-        summary.outputBytes = output.bytesWritten
         summary.seconds = MonotonicClock.now() - start
         return summary
     }

@@ -8,7 +8,7 @@ struct BERTKit: ParsableCommand {
         abstract: "From a raw corpus to a pre-trained BERT or CharacterBERT.",
         discussion: """
             The pipeline, one subcommand per stage:
-              corpus   get and prepare a corpus: download, extract, format, shard,
+              corpus   get and prepare a corpus: download, extract, format, shard, prepare,
                        train-punkt
               tokenize BERT WordPiece tokenization of text, line by line
               demo     run the whole pipeline on the bundled sample corpus

@@ -6,5 +6,5 @@ struct CorpusCommand: ParsableCommand {
         commandName: "corpus",
         abstract: "Get and prepare corpora: Wikipedia dumps to documents, sentences and shards.",
         subcommands: [DownloadCommand.self, ExtractCommand.self, FormatCommand.self, TrainPunktCommand.self,
-                      ShardCommand.self])
+                      ShardCommand.self, PrepareCommand.self])
 }
