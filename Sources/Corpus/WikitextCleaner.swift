@@ -1,4 +1,13 @@
-/// Turns wikitext into plain text the way WikiExtractor does.
+/// Turns wikitext into plain text the way WikiExtractor 3.1 does with its default options
+/// (templates, which it could only expand with their definitions, vanish).
+///
+/// The text goes through WikiExtractor's steps in its order, each a pass over UTF-8 bytes
+/// that copies nothing when it has nothing to change: templates, tables, external and
+/// internal links, behaviour switches, bold and italic, line-breaking tags, comments and
+/// inline tags, discarded elements (references, galleries, …), character references, math
+/// and code placeholders; then `ParagraphCompactor` tidies the lines and keeps the
+/// paragraphs and headings. The output is HTML-escaped (`&amp;`, `&lt;`, `&gt;`), as
+/// WikiExtractor's is.
 public struct WikitextCleaner: Sendable {
     /// Keep list items (WikiExtractor's `--lists`).
     public var keepLists: Bool
@@ -10,6 +19,22 @@ public struct WikitextCleaner: Sendable {
     /// The plain text of an article: paragraphs and headings one per line, joined by "\n";
     /// empty when nothing is left.
     public func clean(_ wikitext: [UInt8]) -> [UInt8] {
-        wikitext  // PLACEHOLDER: replaced by the real cleaner
+        var chain = PassChain(wikitext)
+        chain.apply(NestedSpanRemover(open: LiteralDelimiter("{{"), close: LiteralDelimiter("}}")))
+        chain.apply(NestedSpanRemover(open: LiteralDelimiter("{|"), close: LiteralDelimiter("|}")))
+        chain.apply(ExternalLinkReplacer())
+        chain.apply(InternalLinkReplacer())
+        chain.apply(MagicWordRemover())
+        chain.apply(SyntaxHighlightUnwrapper())
+        for pass in QuoteMarkupReplacer.passes { chain.apply(pass) }
+        chain.apply(ResidualQuoteReplacer())
+        chain.apply(TagSeparatorReplacer.lineBreaks)
+        chain.apply(TagSeparatorReplacer.blocks)
+        chain.apply(MarkupSpanRemover())
+        DiscardedElementRemover.apply(to: &chain)
+        chain.apply(HTMLEntityDecoder())
+        chain.apply(PlaceholderTagReplacer.math)
+        chain.apply(PlaceholderTagReplacer.code)
+        return ParagraphCompactor(keepLists: keepLists).compact(chain.text.bytes)
     }
 }

@@ -1,0 +1,89 @@
+/// A tag name, lowercased, packed for quick comparison (names of up to 16 ASCII bytes).
+struct TagName: Equatable {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    init(_ name: StaticString) {
+        self.init(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))!
+    }
+
+    /// The name in `bytes`, or nil when it is too long to be one of the cleaner's tags.
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= 16 else { return nil }
+        for (offset, byte) in bytes.enumerated() {
+            let value = UInt64(ByteSearch.lowercased(byte)) << (8 * UInt64(offset % 8))
+            if offset < 8 { low |= value } else { high |= value }
+        }
+    }
+}
+
+/// A parsed HTML-like tag: its name and where it ends.
+struct ParsedTag {
+    var name: TagName
+    /// The index just past the `>`.
+    var end: Int
+    /// Whether the last character before `>`, ignoring whitespace, is a `/`.
+    var isSelfClosing: Bool
+    /// Whether the character right before `>` is a `/`.
+    var slashBeforeEnd: Bool
+}
+
+/// The pieces of WikiExtractor's tag regular expressions, matched on UTF-8 bytes.
+enum HTMLTagSyntax {
+    /// The name at `index` that a `\b` ends (the whole run of ASCII word characters, not
+    /// followed by another word character), or nil.
+    static func name(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (name: TagName, end: Int)? {
+        var end = index
+        while end < text.count && UnicodeCharacterClass.isASCIIWord(text[end]) { end += 1 }
+        guard end > index, UnicodeCharacterClass.isWordBoundary(at: end, in: text),
+              let name = TagName(UnsafeBufferPointer(rebasing: text[index..<end])) else { return nil }
+        return (name, end)
+    }
+
+    /// The opening tag `<\s*name\b…>` at `start` (a `<`), its attributes scanned as
+    /// WikiExtractor's `(?:(?=("[^"]*"|'[^']*'|[^>]))\1)*`: quoted values may hold `>`.
+    static func openingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> ParsedTag? {
+        let nameStart = UnicodeCharacterClass.endOfWhitespace(text, from: start + 1)
+        guard nameStart < text.count, let (name, nameEnd) = self.name(in: text, at: nameStart) else { return nil }
+        var index = nameEnd
+        var lastIsSlash = false
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: ">") {
+                return ParsedTag(name: name, end: index + 1, isSelfClosing: lastIsSlash,
+                                 slashBeforeEnd: text[index - 1] == UInt8(ascii: "/"))
+            }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"),
+               let closingQuote = ByteSearch.index(of: byte, in: text, from: index + 1) {
+                index = closingQuote + 1
+                lastIsSlash = false
+                continue
+            }
+            let whitespace = UnicodeCharacterClass.whitespaceLength(text, at: index)
+            if whitespace == 0 { lastIsSlash = byte == UInt8(ascii: "/") }
+            index += max(whitespace, 1)
+        }
+        return nil
+    }
+
+    /// The opening tag `<name\b.*?>` at `start`: no space before the name, and it ends at
+    /// the first `>`, quotes or not. Returns the name and the index past the `>`.
+    static func simpleOpeningTag(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> (name: TagName, end: Int)? {
+        guard start + 1 < text.count, let (name, nameEnd) = self.name(in: text, at: start + 1),
+              let close = ByteSearch.index(of: UInt8(ascii: ">"), in: text, from: nameEnd) else { return nil }
+        return (name, close + 1)
+    }
+
+    /// The closing tag at `start`: `</\s*name\s*>`, or `<\s*/\s*name\s*>` when
+    /// `spaceBeforeSlash`. Returns the name and the index past the `>`.
+    static func closingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int,
+                           spaceBeforeSlash: Bool = false) -> (name: TagName, end: Int)? {
+        let slash = spaceBeforeSlash ? UnicodeCharacterClass.endOfWhitespace(text, from: start + 1) : start + 1
+        guard slash < text.count, text[slash] == UInt8(ascii: "/") else { return nil }
+        let nameStart = UnicodeCharacterClass.endOfWhitespace(text, from: slash + 1)
+        guard nameStart < text.count, let (name, nameEnd) = self.name(in: text, at: nameStart) else { return nil }
+        let close = UnicodeCharacterClass.endOfWhitespace(text, from: nameEnd)
+        guard close < text.count, text[close] == UInt8(ascii: ">") else { return nil }
+        return (name, close + 1)
+    }
+}
