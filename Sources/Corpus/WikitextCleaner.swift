@@ -1,8 +1,9 @@
-/// Turns wikitext into plain text the way WikiExtractor 3.1 does with its default options
-/// (templates, which it could only expand with their definitions, vanish).
+/// Turns wikitext into plain text the way WikiExtractor 3.1 does with its default options,
+/// for a dump without template definitions.
 ///
 /// The text goes through WikiExtractor's steps in its order, each a pass over UTF-8 bytes
-/// that copies nothing when it has nothing to change: templates, tables, external and
+/// that copies nothing when it has nothing to change: templates (which vanish but for
+/// `{{formatnum:}}` and `{{!}}`), tables, external and
 /// internal links, behaviour switches, bold and italic, line-breaking tags, comments and
 /// inline tags, discarded elements (references, galleries, …), character references, math
 /// and code placeholders; then `ParagraphCompactor` tidies the lines and keeps the
@@ -20,7 +21,7 @@ public struct WikitextCleaner: Sendable {
     /// empty when nothing is left.
     public func clean(_ wikitext: [UInt8]) -> [UInt8] {
         var chain = PassChain(wikitext)
-        chain.apply(NestedSpanRemover(open: LiteralDelimiter("{{"), close: LiteralDelimiter("}}")))
+        chain.apply(TemplateExpander())
         chain.apply(NestedSpanRemover(open: LiteralDelimiter("{|"), close: LiteralDelimiter("|}")))
         chain.apply(ExternalLinkReplacer())
         chain.apply(InternalLinkReplacer())

@@ -1,0 +1,154 @@
+/// Expands templates `{{…}}` as WikiExtractor's `expandTemplates` does when it knows no
+/// template definitions: templates and most parser functions vanish; `{{!}}` gives `|` and
+/// `{{formatnum:…}}` its number with thousands separators (see `TemplateValue`).
+///
+/// Templates are paired as WikiExtractor's `findMatchingBraces` pairs them: by runs of
+/// braces (`{{{{` opens `{` then a three-brace argument), a `}}}` closing `{{` leaves a
+/// stray `}`, and from the first template that never closes the text stays as it is.
+struct TemplateExpander: TextPass {
+    func apply(to text: UnsafeBufferPointer<UInt8>, writingTo output: ByteBuffer) -> Bool {
+        var rewriter = TextRewriter(text, into: output)
+        var runs = BraceRunScanner(text)
+        var stack: [Int] = []
+        var cursor = 0
+        search: while let opening = runs.next(from: cursor, closing: false) {
+            let start = opening.upperBound - min(opening.count, 3)
+            stack.removeAll(keepingCapacity: true)
+            stack.append(min(opening.count, 3))
+            var end = opening.upperBound
+            while true {
+                guard let run = runs.next(from: end, closing: true) else { break search }
+                end = run.upperBound
+                if text[run.lowerBound] == UInt8(ascii: "{") {
+                    stack.append(run.count)
+                    continue
+                }
+                var unmatched = run.count
+                while let open = stack.popLast() {
+                    if unmatched < open {
+                        stack.append(open - unmatched)
+                        break
+                    }
+                    unmatched -= open
+                    if unmatched <= 1 { break }
+                }
+                let template: Range<Int>
+                if stack.isEmpty {
+                    template = start..<end - unmatched
+                } else if stack.count == 1 && stack[0] == 1 {
+                    template = start + 1..<end
+                } else {
+                    continue
+                }
+                rewriter.replace(template)
+                TemplateValue.append(body: template.lowerBound + 2..<template.upperBound - 2, of: text, to: output)
+                cursor = end
+                break
+            }
+        }
+        return rewriter.finish()
+    }
+}
+
+/// Finds runs of two or more braces, the tokens of `findMatchingBraces`.
+struct BraceRunScanner {
+    private let text: UnsafeBufferPointer<UInt8>
+    private var nextOpening: Int? = -1
+    private var nextClosing: Int? = -1
+
+    init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    /// The first run of two or more `{` (or `}` too, when `closing`) at or after `start`.
+    mutating func next(from start: Int, closing: Bool) -> Range<Int>? {
+        var position = start
+        while true {
+            if let opening = nextOpening, opening < position {
+                nextOpening = ByteSearch.index(of: UInt8(ascii: "{"), in: text, from: position)
+            }
+            if closing, let closingIndex = nextClosing, closingIndex < position {
+                nextClosing = ByteSearch.index(of: UInt8(ascii: "}"), in: text, from: position)
+            }
+            var found = nextOpening
+            if closing, let closingIndex = nextClosing, closingIndex < found ?? Int.max { found = closingIndex }
+            guard let candidate = found else { return nil }
+            let end = ByteSearch.endOfRun(of: text[candidate], in: text, from: candidate)
+            if end - candidate >= 2 { return candidate..<end }
+            position = end
+        }
+    }
+}
+
+/// What WikiExtractor's `expandTemplate` gives for a template body when it has no template
+/// definitions: `|` for the magic word `!`, the number for `formatnum`, nothing otherwise
+/// (nested templates are not expanded: a body holding braces gives nothing).
+enum TemplateValue {
+    /// Appends the value of the template whose body (between the braces) is `text[body]`.
+    static func append(body: Range<Int>, of text: UnsafeBufferPointer<UInt8>, to output: ByteBuffer) {
+        let bodyText = UnsafeBufferPointer(rebasing: text[..<body.upperBound])
+        guard ByteSearch.index(of: UInt8(ascii: "{"), in: bodyText, from: body.lowerBound) == nil,
+              ByteSearch.index(of: "[[", in: bodyText, from: body.lowerBound) == nil else { return }
+        let pipe = ByteSearch.index(of: UInt8(ascii: "|"), in: bodyText, from: body.lowerBound)
+        let title = stripped(text, body.lowerBound..<(pipe ?? body.upperBound))
+        if title.count == 1 && text[title.lowerBound] == UInt8(ascii: "!") {
+            output.append(UInt8(ascii: "|"))
+            return
+        }
+        guard ByteSearch.hasPrefix("formatnum:", in: text, at: title.lowerBound) else { return }
+        let number = stripped(text, title.lowerBound + 10..<title.upperBound)
+        var reverse = false
+        if let pipe {
+            let nextPipe = ByteSearch.index(of: UInt8(ascii: "|"), in: bodyText, from: pipe + 1) ?? body.upperBound
+            let flag = stripped(text, pipe + 1..<nextPipe)
+            reverse = flag.count == 1 && text[flag.lowerBound] == UInt8(ascii: "R")
+        }
+        if reverse {
+            for index in number where text[index] != UInt8(ascii: ",") { output.append(text[index]) }
+        } else {
+            appendFormattedNumber(text, number, to: output)
+        }
+    }
+
+    /// Appends `{{formatnum:}}`'s rendering of a decimal number, Python's `f'{value:,}'`:
+    /// no `+`, no leading zeros, no trailing fractional zeros, commas between thousands.
+    /// Anything but a decimal number is appended unchanged.
+    private static func appendFormattedNumber(_ text: UnsafeBufferPointer<UInt8>, _ number: Range<Int>, to output: ByteBuffer) {
+        var index = number.lowerBound
+        let negative = index < number.upperBound && text[index] == UInt8(ascii: "-")
+        if index < number.upperBound && (negative || text[index] == UInt8(ascii: "+")) { index += 1 }
+        let integerStart = index
+        while index < number.upperBound && isDigit(text[index]) { index += 1 }
+        let integerEnd = index
+        var fractionEnd = index
+        if index < number.upperBound && text[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < number.upperBound && isDigit(text[index]) { index += 1 }
+            fractionEnd = index
+            while fractionEnd > integerEnd + 1 && text[fractionEnd - 1] == UInt8(ascii: "0") { fractionEnd -= 1 }
+        }
+        guard index == number.upperBound, index > integerStart + (integerEnd == integerStart ? 1 : 0) else {
+            output.append(text, number)
+            return
+        }
+        var digits = integerStart
+        while digits < integerEnd - 1 && text[digits] == UInt8(ascii: "0") { digits += 1 }
+        let hasFraction = fractionEnd > integerEnd + 1
+        if negative && (hasFraction || (digits < integerEnd && text[digits] != UInt8(ascii: "0"))) {
+            output.append(UInt8(ascii: "-"))
+        }
+        if digits == integerEnd { output.append(UInt8(ascii: "0")) }
+        for position in digits..<integerEnd {
+            if position > digits && (integerEnd - position) % 3 == 0 { output.append(UInt8(ascii: ",")) }
+            output.append(text[position])
+        }
+        if hasFraction { output.append(text, integerEnd..<fractionEnd) }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    /// `text[range]` without surrounding whitespace (Python's `str.strip()`).
+    private static func stripped(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        let start = UnicodeCharacterClass.endOfWhitespace(text, from: range.lowerBound)
+        guard start < range.upperBound else { return range.upperBound..<range.upperBound }
+        return start..<UnicodeCharacterClass.startOfWhitespace(text, endingAt: range.upperBound, notBefore: start)
+    }
+}
