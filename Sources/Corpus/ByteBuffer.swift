@@ -46,6 +46,14 @@ final class ByteBuffer {
         append(UnsafeBufferPointer(rebasing: text[range]))
     }
 
+    /// Lets `body` write up to `maxCount` bytes at the end, unchecked, and keeps as many as
+    /// it says it wrote.
+    @inline(__always)
+    func appendUnchecked(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if count + maxCount > capacity { grow(toAtLeast: count + maxCount) }
+        count += body(base + count)
+    }
+
     func append(_ literal: StaticString) {
         append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

@@ -5,13 +5,27 @@
 /// WikiExtractor matches links on the still XML-escaped text, where `<`, `>` and `"` are
 /// entities made of URL characters, so they count as URL characters here.
 struct ExternalLinkReplacer: TextPass {
-    /// MediaWiki's `$wgUrlProtocols`, as WikiExtractor lists them.
-    private static let protocols: [StaticString] = [
-        "bitcoin:", "ftp://", "ftps://", "geo:", "git://", "gopher://", "http://",
-        "https://", "irc://", "ircs://", "magnet:", "mailto:", "mms://", "news:",
-        "nntp://", "redis://", "sftp://", "sip:", "sips:", "sms:", "ssh://",
-        "svn://", "tel:", "telnet://", "urn:", "worldwind://", "xmpp:", "//",
-    ]
+    /// MediaWiki's `$wgUrlProtocols`, as WikiExtractor lists them, by their first byte
+    /// (lowercase).
+    private static func protocols(startingWith byte: UInt8) -> [StaticString] {
+        switch ByteSearch.lowercased(byte) {
+        case UInt8(ascii: "b"): ["bitcoin:"]
+        case UInt8(ascii: "f"): ["ftp://", "ftps://"]
+        case UInt8(ascii: "g"): ["geo:", "git://", "gopher://"]
+        case UInt8(ascii: "h"): ["http://", "https://"]
+        case UInt8(ascii: "i"): ["irc://", "ircs://"]
+        case UInt8(ascii: "m"): ["magnet:", "mailto:", "mms://"]
+        case UInt8(ascii: "n"): ["news:", "nntp://"]
+        case UInt8(ascii: "r"): ["redis://"]
+        case UInt8(ascii: "s"): ["sftp://", "sip:", "sips:", "sms:", "ssh://", "svn://"]
+        case UInt8(ascii: "t"): ["tel:", "telnet://"]
+        case UInt8(ascii: "u"): ["urn:"]
+        case UInt8(ascii: "w"): ["worldwind://"]
+        case UInt8(ascii: "x"): ["xmpp:"]
+        case UInt8(ascii: "/"): ["//"]
+        default: []
+        }
+    }
 
     private static let imageExtensions: [StaticString] = ["gif", "png", "jpg", "jpeg"]
 
@@ -33,10 +47,13 @@ struct ExternalLinkReplacer: TextPass {
     /// The link whose `[` is at `open`: the range of its label and its end.
     private static func link(in text: UnsafeBufferPointer<UInt8>, at open: Int) -> (label: Range<Int>, end: Int)? {
         let urlStart = open + 1
+        guard urlStart < text.count else { return nil }
+        // At most one protocol matches: none is another's prefix.
+        guard let scheme = protocols(startingWith: text[urlStart]).first(where: {
+            ByteSearch.hasPrefixIgnoringCase($0, in: text, at: urlStart)
+        }) else { return nil }
         let urlEnd = endOfURL(text, from: urlStart)
-        guard protocols.contains(where: { urlEnd - urlStart > $0.utf8CodeUnitCount
-                && ByteSearch.hasPrefixIgnoringCase($0, in: text, at: urlStart) })
-        else { return nil }
+        guard urlEnd - urlStart > scheme.utf8CodeUnitCount else { return nil }
         let labelStart = UnicodeCharacterClass.endOfWhitespace(text, from: urlEnd)
         var index = labelStart
         while index < text.count {

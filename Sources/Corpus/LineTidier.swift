@@ -9,109 +9,123 @@
 enum LineTidier {
     /// Appends the tidied `text[range]`, a line without its newline, to `output`.
     static func append(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to output: ByteBuffer) {
-        var state = State()
-        var index = range.lowerBound
-        let end = range.upperBound
-        while index < end {
-            let byte = text[index]
-            guard isSpecial(byte) else {
-                state.emit(byte, to: output)
-                index += 1
-                continue
+        // Nothing grows more than `&` does, into `&amp;`.
+        output.appendUnchecked(maxCount: 5 * range.count + 1) { start in
+            var writer = Writer(start: start)
+            var index = range.lowerBound
+            let end = range.upperBound
+            while index < end {
+                let byte = text[index]
+                if !isSpecial(byte) {
+                    writer.flush(before: .other)
+                    repeat {
+                        writer.write(text[index])
+                        index += 1
+                    } while index < end && !isSpecial(text[index])
+                    continue
+                }
+                let next = index + 1 < end ? text[index + 1] : 0
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                    writer.pendingSpace = true
+                    index += 1
+                case UInt8(ascii: ","):
+                    writer.pendingSpace = false
+                    writer.commas += 1
+                    index += 1
+                case UInt8(ascii: "."):
+                    var runEnd = index + 1
+                    while runEnd < end && text[runEnd] == byte { runEnd += 1 }
+                    writer.flush(before: .dot)
+                    for _ in 0..<(runEnd - index >= 4 ? 3 : runEnd - index) { writer.write(byte) }
+                    index = runEnd
+                case UInt8(ascii: ":"), UInt8(ascii: ")"), UInt8(ascii: "]"):
+                    writer.flush(before: .closer)
+                    writer.write(byte)
+                    index += 1
+                case UInt8(ascii: "("), UInt8(ascii: "["):
+                    writer.flush(before: .other)
+                    writer.write(byte)
+                    writer.afterOpener = true
+                    index += 1
+                case UInt8(ascii: "<") where next == UInt8(ascii: "<"), 0xC2 where next == 0xAB:
+                    writer.flush(before: .other)
+                    writer.write("«")
+                    writer.afterOpener = true
+                    index += 2
+                case UInt8(ascii: ">") where next == UInt8(ascii: ">"), 0xC2 where next == 0xBB:
+                    writer.flush(before: .closer)
+                    writer.write("»")
+                    index += 2
+                case UInt8(ascii: "&"):
+                    writer.flush(before: .other)
+                    writer.write("&amp;")
+                    index += 1
+                case UInt8(ascii: "<"):
+                    writer.flush(before: .other)
+                    writer.write("&lt;")
+                    index += 1
+                case UInt8(ascii: ">"):
+                    writer.flush(before: .other)
+                    writer.write("&gt;")
+                    index += 1
+                default:
+                    writer.flush(before: .other)
+                    writer.write(byte)
+                    index += 1
+                }
             }
-            let next = index + 1 < end ? text[index + 1] : 0
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                state.pendingSpace = true
-                index += 1
-            case UInt8(ascii: ","):
-                state.pendingSpace = false
-                state.commas += 1
-                index += 1
-            case UInt8(ascii: "."):
-                let runEnd = ByteSearch.endOfRun(of: byte, in: UnsafeBufferPointer(rebasing: text[..<end]), from: index)
-                state.flush(before: .dot, to: output)
-                for _ in 0..<(runEnd - index >= 4 ? 3 : runEnd - index) { output.append(byte) }
-                index = runEnd
-            case UInt8(ascii: ":"), UInt8(ascii: ")"), UInt8(ascii: "]"):
-                state.flush(before: .closer, to: output)
-                output.append(byte)
-                index += 1
-            case UInt8(ascii: "("), UInt8(ascii: "["):
-                state.flush(before: .other, to: output)
-                output.append(byte)
-                state.afterOpener = true
-                index += 1
-            case UInt8(ascii: "&"):
-                state.flush(before: .other, to: output)
-                output.append("&amp;")
-                index += 1
-            case UInt8(ascii: "<") where next == UInt8(ascii: "<"), 0xC2 where next == 0xAB:
-                state.flush(before: .other, to: output)
-                output.append("«")
-                state.afterOpener = true
-                index += 2
-            case UInt8(ascii: ">") where next == UInt8(ascii: ">"), 0xC2 where next == 0xBB:
-                state.flush(before: .closer, to: output)
-                output.append("»")
-                index += 2
-            case UInt8(ascii: "<"):
-                state.flush(before: .other, to: output)
-                output.append("&lt;")
-                index += 1
-            case UInt8(ascii: ">"):
-                state.flush(before: .other, to: output)
-                output.append("&gt;")
-                index += 1
-            default:
-                state.emit(byte, to: output)
-                index += 1
-            }
+            writer.flush(before: .other)
+            return start.distance(to: writer.position)
         }
-        state.flush(before: .other, to: output)
     }
 
     /// Bytes that need more than copying: spaces, punctuation, HTML specials, and the lead
     /// byte of `«` and `»`.
     @inline(__always)
     private static func isSpecial(_ byte: UInt8) -> Bool {
-        byte < 64 ? (specialLow >> byte) & 1 != 0
+        byte < 64 ? (0x5400_5341_0000_0200 as UInt64) >> byte & 1 != 0  // space \t , . : ) ( & < >
             : byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == 0xC2
     }
-
-    /// The bits of space, tab, `,`, `.`, `:`, `)`, `(`, `&`, `<` and `>`.
-    private static let specialLow: UInt64 = 0x5400_5341_0000_0200
 
     /// What comes after pending spaces and commas.
     private enum Follower { case dot, closer, other }
 
-    /// Spaces and commas seen but not yet written, which depend on what follows.
-    private struct State {
+    /// Writes the tidied line, holding back the spaces and commas that depend on what follows.
+    private struct Writer {
+        var position: UnsafeMutablePointer<UInt8>
         var pendingSpace = false
         var commas = 0
         /// Whether the last byte written opens (`[`, `(`, `«`), so a space after it goes.
         var afterOpener = false
 
+        init(start: UnsafeMutablePointer<UInt8>) { position = start }
+
         @inline(__always)
-        mutating func emit(_ byte: UInt8, to output: ByteBuffer) {
-            if pendingSpace || commas > 0 { flush(before: .other, to: output) }
-            output.append(byte)
+        mutating func write(_ byte: UInt8) {
+            position.pointee = byte
+            position += 1
+            afterOpener = false
+        }
+
+        @inline(__always)
+        mutating func write(_ literal: StaticString) {
+            position.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            position += literal.utf8CodeUnitCount
             afterOpener = false
         }
 
         /// Writes the pending commas and space before a `follower`.
-        mutating func flush(before follower: Follower, to output: ByteBuffer) {
+        @inline(__always)
+        mutating func flush(before follower: Follower) {
+            guard pendingSpace || commas > 0 else { return }
             if commas > 0 {
                 let kept = (commas + 1) / 2 - (follower == .dot ? 1 : 0)
-                for _ in 0..<kept { output.append(UInt8(ascii: ",")) }
-                if kept > 0 { afterOpener = false }
+                for _ in 0..<kept { write(UInt8(ascii: ",")) }
                 commas = 0
             }
-            if pendingSpace {
-                if follower == .other && !afterOpener { output.append(UInt8(ascii: " ")) }
-                pendingSpace = false
-            }
-            afterOpener = false
+            if pendingSpace && follower == .other && !afterOpener { write(UInt8(ascii: " ")) }
+            pendingSpace = false
         }
     }
 }

@@ -24,6 +24,7 @@ public struct WikitextCleaner: Sendable {
         chain.apply(TemplateExpander())
         chain.apply(NestedSpanRemover(open: LiteralDelimiter("{|"), close: LiteralDelimiter("|}")))
         chain.apply(ExternalLinkReplacer())
+        chain.apply(DoubledLinkBracketCollapser())
         chain.apply(InternalLinkReplacer())
         chain.apply(MagicWordRemover())
         chain.apply(SyntaxHighlightUnwrapper())
