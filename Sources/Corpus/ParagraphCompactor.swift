@@ -49,8 +49,8 @@ struct ParagraphCompactor {
             } else if ByteSearch.hasPrefix("++", in: tidied, at: 0) {
                 let end = Self.startOfLastTwoCharacters(tidied)
                 if end > 2 { page.add(UnsafeBufferPointer(rebasing: tidied[2..<end]), period: true) }
-            } else if first == UInt8(ascii: ":") {
-                page.add(UnsafeBufferPointer(rebasing: tidied[ByteSearch.endOfRun(of: first, in: tidied, from: 0)...]))
+            } else if tidied[0] == UInt8(ascii: ":") {
+                page.add(UnsafeBufferPointer(rebasing: tidied[ByteSearch.endOfRun(of: UInt8(ascii: ":"), in: tidied, from: 0)...]))
             } else if isListItem {
                 let itemStart = Self.endOfListMarkers(tidied)
                 if itemStart < tidied.count { emit(UnsafeBufferPointer(rebasing: tidied[itemStart...])) }

@@ -1,6 +1,8 @@
-/// Replaces each `<math>…</math>` by `formula_N` and each `<code>…</code>` by `codice_N`,
-/// as WikiExtractor's `placeholder_tag_patterns` loop does: the Nth element found gets N,
-/// and an element repeating an earlier one, byte for byte, gets that one's number.
+/// Replaces `<math>…</math>` by `formula_N` and `<code>…</code>` by `codice_N` as
+/// WikiExtractor's `placeholder_tag_patterns` loop does: for the Nth element found, every
+/// copy of its text still in the text becomes the placeholder N. So repeats of an element
+/// get its number (their own numbers go unused), and an element ending with a copy of an
+/// earlier one (`<code>a<code>x</code>` after `<code>x</code>`) loses that copy and stays.
 struct PlaceholderTagReplacer: TextPass {
     static let math = PlaceholderTagReplacer(tag: "math", placeholder: "formula_")
     static let code = PlaceholderTagReplacer(tag: "code", placeholder: "codice_")
@@ -9,22 +11,46 @@ struct PlaceholderTagReplacer: TextPass {
     let placeholder: StaticString
 
     func apply(to text: UnsafeBufferPointer<UInt8>, writingTo output: ByteBuffer) -> Bool {
+        let elements = self.elements(in: text)
+        guard !elements.isEmpty else { return false }
+        var replaced: [(range: Range<Int>, number: Int)] = []
+        for (index, element) in elements.enumerated() {
+            var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: 0)
+            while let start = next {
+                var resume = start + 1
+                let copy = start..<start + element.count
+                if copy.upperBound <= text.count, ByteSearch.equal(text, copy, element),
+                   !replaced.contains(where: { $0.range.overlaps(copy) }) {
+                    replaced.append((copy, index + 1))
+                    resume = copy.upperBound
+                }
+                next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: resume)
+            }
+        }
+        guard !replaced.isEmpty else { return false }
+        replaced.sort { $0.range.lowerBound < $1.range.lowerBound }
         var rewriter = TextRewriter(text, into: output)
+        for (range, number) in replaced {
+            rewriter.replace(range)
+            output.append(placeholder)
+            output.appendDecimal(number)
+        }
+        return rewriter.finish()
+    }
+
+    /// The elements, left to right without overlaps, as `finditer` finds them.
+    private func elements(in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var elements: [Range<Int>] = []
         var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: 0)
         while let start = next {
             var resume = start + 1
             if let element = self.element(in: text, at: start) {
-                let number = 1 + (elements.firstIndex { ByteSearch.equal(text, $0, element) } ?? elements.count)
                 elements.append(element)
-                rewriter.replace(element)
-                output.append(placeholder)
-                output.appendDecimal(number)
                 resume = element.upperBound
             }
             next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: resume)
         }
-        return rewriter.finish()
+        return elements
     }
 
     /// The element at `start`: `<\s*tag(\s*| [^>]+?)>.*?<\s*/\s*tag\s*>`, case-insensitive.
