@@ -46,7 +46,7 @@ struct OpeningTagDelimiter: DelimiterMatcher {
     func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: start)
         while let position = next {
-            if let tag = HTMLTagSyntax.openingTag(in: text, at: position), tag.name == name, !tag.slashBeforeEnd {
+            if let tag = HTMLTagSyntax.openingTag(in: text, at: position, named: { $0 == name }), !tag.slashBeforeEnd {
                 return position..<tag.end
             }
             next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: position + 1)

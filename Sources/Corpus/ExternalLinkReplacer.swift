@@ -31,10 +31,11 @@ struct ExternalLinkReplacer: TextPass {
 
     func apply(to text: UnsafeBufferPointer<UInt8>, writingTo output: ByteBuffer) -> Bool {
         var rewriter = TextRewriter(text, into: output)
+        var labelEnds = ForwardSearchCache()
         var next = ByteSearch.index(of: UInt8(ascii: "["), in: text, from: 0)
         while let open = next {
             var resume = open + 1
-            if let (label, end) = Self.link(in: text, at: open) {
+            if let (label, end) = Self.link(in: text, at: open, labelEnds: &labelEnds) {
                 rewriter.replace(open..<end)
                 if !Self.isImageURL(text, label) { output.append(text, label) }
                 resume = end
@@ -45,7 +46,8 @@ struct ExternalLinkReplacer: TextPass {
     }
 
     /// The link whose `[` is at `open`: the range of its label and its end.
-    private static func link(in text: UnsafeBufferPointer<UInt8>, at open: Int) -> (label: Range<Int>, end: Int)? {
+    private static func link(in text: UnsafeBufferPointer<UInt8>, at open: Int,
+                             labelEnds: inout ForwardSearchCache) -> (label: Range<Int>, end: Int)? {
         let urlStart = open + 1
         guard urlStart < text.count else { return nil }
         // At most one protocol matches: none is another's prefix.
@@ -55,14 +57,17 @@ struct ExternalLinkReplacer: TextPass {
         let urlEnd = endOfURL(text, from: urlStart)
         guard urlEnd - urlStart > scheme.utf8CodeUnitCount else { return nil }
         let labelStart = UnicodeCharacterClass.endOfWhitespace(text, from: urlEnd)
-        var index = labelStart
-        while index < text.count {
-            let byte = text[index]
-            if byte == UInt8(ascii: "]") { return (labelStart..<index, index + 1) }
-            if byte < 0x20 && byte != UInt8(ascii: "\t") { return nil }
-            index += 1
-        }
-        return nil
+        // The label ends at the first `]`; a newline or another control character first
+        // means no link.
+        guard let end = labelEnds.firstMatch(from: labelStart, { from in
+            (from..<text.count).first { isLabelEnd(text[$0]) }.map { $0..<$0 + 1 }
+        })?.lowerBound, text[end] == UInt8(ascii: "]") else { return nil }
+        return (labelStart..<end, end + 1)
+    }
+
+    /// A `]`, or a control character other than tab.
+    private static func isLabelEnd(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "]") || (byte < 0x20 && byte != UInt8(ascii: "\t"))
     }
 
     /// The end of the run of URL characters starting at `start`: anything but brackets,

@@ -40,11 +40,14 @@ enum HTMLTagSyntax {
         return (name, end)
     }
 
-    /// The opening tag `<\s*name\b…>` at `start` (a `<`), its attributes scanned as
-    /// WikiExtractor's `(?:(?=("[^"]*"|'[^']*'|[^>]))\1)*`: quoted values may hold `>`.
-    static func openingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> ParsedTag? {
+    /// The opening tag `<\s*name\b…>` at `start` (a `<`) with a name `isWanted` accepts, its
+    /// attributes scanned as WikiExtractor's `(?:(?=("[^"]*"|'[^']*'|[^>]))\1)*`: quoted
+    /// values may hold `>`.
+    static func openingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int,
+                           named isWanted: (TagName) -> Bool) -> ParsedTag? {
         let nameStart = UnicodeCharacterClass.endOfWhitespace(text, from: start + 1)
-        guard nameStart < text.count, let (name, nameEnd) = self.name(in: text, at: nameStart) else { return nil }
+        guard nameStart < text.count, let (name, nameEnd) = self.name(in: text, at: nameStart),
+              isWanted(name) else { return nil }
         var index = nameEnd
         var lastIsSlash = false
         while index < text.count {
@@ -66,11 +69,13 @@ enum HTMLTagSyntax {
         return nil
     }
 
-    /// The opening tag `<name\b.*?>` at `start`: no space before the name, and it ends at
-    /// the first `>`, quotes or not. Returns the name and the index past the `>`.
-    static func simpleOpeningTag(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> (name: TagName, end: Int)? {
-        guard start + 1 < text.count, let (name, nameEnd) = self.name(in: text, at: start + 1),
-              let close = ByteSearch.index(of: UInt8(ascii: ">"), in: text, from: nameEnd) else { return nil }
+    /// The opening tag `<name\b.*?>` at `start` with a name `isWanted` accepts: no space
+    /// before the name, and it ends at the first `>`, quotes or not (found with `tagEnds`,
+    /// for a sweep of increasing `start`s). Returns the name and the index past the `>`.
+    static func simpleOpeningTag(in text: UnsafeBufferPointer<UInt8>, at start: Int, named isWanted: (TagName) -> Bool,
+                                 tagEnds: inout ForwardSearchCache) -> (name: TagName, end: Int)? {
+        guard start + 1 < text.count, let (name, nameEnd) = self.name(in: text, at: start + 1), isWanted(name),
+              let close = tagEnds.index(of: UInt8(ascii: ">"), in: text, from: nameEnd) else { return nil }
         return (name, close + 1)
     }
 

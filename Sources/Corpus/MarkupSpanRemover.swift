@@ -20,10 +20,11 @@ struct MarkupSpanRemover: TextPass {
 
     func apply(to text: UnsafeBufferPointer<UInt8>, writingTo output: ByteBuffer) -> Bool {
         var rewriter = TextRewriter(text, into: output)
+        var searches = Searches()
         var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: 0)
         while let start = next {
             var resume = start + 1
-            if let end = Self.spanEnd(in: text, at: start) {
+            if let end = Self.spanEnd(in: text, at: start, searches: &searches) {
                 rewriter.replace(start..<end)
                 resume = end
             }
@@ -32,20 +33,29 @@ struct MarkupSpanRemover: TextPass {
         return rewriter.finish()
     }
 
+    /// The ends of comments and of tags, searched from increasing positions.
+    private struct Searches {
+        var commentEnd = ForwardSearchCache()
+        var tagEnd = ForwardSearchCache()
+    }
+
     /// The end of the shortest span to remove that starts at `start`, or nil.
-    private static func spanEnd(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+    private static func spanEnd(in text: UnsafeBufferPointer<UInt8>, at start: Int, searches: inout Searches) -> Int? {
         if ByteSearch.hasPrefix("<!--", in: text, at: start) {
-            return ByteSearch.index(of: "-->", in: text, from: start + 4).map { $0 + 3 }
+            return searches.commentEnd.firstMatch(from: start + 4) { from in
+                ByteSearch.index(of: "-->", in: text, from: from).map { $0..<$0 + 3 }
+            }?.upperBound
         }
         if let closing = HTMLTagSyntax.closingTag(in: text, at: start) {
             return ignored.contains(closing.name) ? closing.end : nil
         }
         var end: Int?
-        if let tag = HTMLTagSyntax.openingTag(in: text, at: start), selfClosing.contains(tag.name),
+        if let tag = HTMLTagSyntax.openingTag(in: text, at: start, named: selfClosing.contains),
            tag.isSelfClosing || tag.name == noBreak {
             end = tag.end
         }
-        if let tag = HTMLTagSyntax.simpleOpeningTag(in: text, at: start), ignored.contains(tag.name) {
+        if let tag = HTMLTagSyntax.simpleOpeningTag(in: text, at: start, named: ignored.contains,
+                                                    tagEnds: &searches.tagEnd) {
             end = min(end ?? tag.end, tag.end)
         }
         return end
