@@ -42,11 +42,15 @@ enum DiscardedElementRemover {
 /// An opening tag that is not self-closing: `<\s*name\b…>` with no `/` right before `>`.
 struct OpeningTagDelimiter: DelimiterMatcher {
     let name: TagName
+    private var scans = AttributeScanCache()
 
-    func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+    init(name: TagName) { self.name = name }
+
+    mutating func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: start)
         while let position = next {
-            if let tag = HTMLTagSyntax.openingTag(in: text, at: position, named: { $0 == name }), !tag.slashBeforeEnd {
+            if let tag = HTMLTagSyntax.openingTag(in: text, at: position, named: { $0 == name }, scans: &scans),
+               !tag.slashBeforeEnd {
                 return position..<tag.end
             }
             next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: position + 1)

@@ -6,15 +6,14 @@
 /// The pattern must be position-local: whether it matches at a position may not depend on
 /// where the search started.
 struct ForwardSearchCache {
+    private var searchedFrom = Int.max
     private var last: Range<Int>?
-    private var exhausted = false
 
     /// The first match at or after `start`, from the cache or from `search`.
     mutating func firstMatch(from start: Int, _ search: (Int) -> Range<Int>?) -> Range<Int>? {
-        if exhausted { return nil }
-        if let last, last.lowerBound >= start { return last }
+        if start >= searchedFrom && (last.map { $0.lowerBound >= start } ?? true) { return last }
+        searchedFrom = start
         last = search(start)
-        exhausted = last == nil
         return last
     }
 

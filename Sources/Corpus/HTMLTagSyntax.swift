@@ -42,31 +42,16 @@ enum HTMLTagSyntax {
 
     /// The opening tag `<\s*name\b…>` at `start` (a `<`) with a name `isWanted` accepts, its
     /// attributes scanned as WikiExtractor's `(?:(?=("[^"]*"|'[^']*'|[^>]))\1)*`: quoted
-    /// values may hold `>`.
-    static func openingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int,
-                           named isWanted: (TagName) -> Bool) -> ParsedTag? {
+    /// values may hold `>`. `scans` remembers the last scan, for sweeps over the text.
+    static func openingTag(in text: UnsafeBufferPointer<UInt8>, at start: Int, named isWanted: (TagName) -> Bool,
+                           scans: inout AttributeScanCache) -> ParsedTag? {
         let nameStart = UnicodeCharacterClass.endOfWhitespace(text, from: start + 1)
         guard nameStart < text.count, let (name, nameEnd) = self.name(in: text, at: nameStart),
-              isWanted(name) else { return nil }
-        var index = nameEnd
-        var lastIsSlash = false
-        while index < text.count {
-            let byte = text[index]
-            if byte == UInt8(ascii: ">") {
-                return ParsedTag(name: name, end: index + 1, isSelfClosing: lastIsSlash,
-                                 slashBeforeEnd: text[index - 1] == UInt8(ascii: "/"))
-            }
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"),
-               let closingQuote = ByteSearch.index(of: byte, in: text, from: index + 1) {
-                index = closingQuote + 1
-                lastIsSlash = false
-                continue
-            }
-            let whitespace = UnicodeCharacterClass.whitespaceLength(text, at: index)
-            if whitespace == 0 { lastIsSlash = byte == UInt8(ascii: "/") }
-            index += max(whitespace, 1)
-        }
-        return nil
+              isWanted(name), let close = scans.end(in: text, from: nameEnd) else { return nil }
+        let lastSignificant = UnicodeCharacterClass.startOfWhitespace(text, endingAt: close, notBefore: nameEnd)
+        return ParsedTag(name: name, end: close + 1,
+                         isSelfClosing: lastSignificant > nameEnd && text[lastSignificant - 1] == UInt8(ascii: "/"),
+                         slashBeforeEnd: text[close - 1] == UInt8(ascii: "/"))
     }
 
     /// The opening tag `<name\b.*?>` at `start` with a name `isWanted` accepts: no space
@@ -90,5 +75,39 @@ enum HTMLTagSyntax {
         let close = UnicodeCharacterClass.endOfWhitespace(text, from: nameEnd)
         guard close < text.count, text[close] == UInt8(ascii: ">") else { return nil }
         return (name, close + 1)
+    }
+}
+
+/// Finds the `>` ending a tag's attributes, skipping quoted values, and remembers the last
+/// scan: a scan that met no quote ends where any later scan starting inside it ends, so a
+/// sweep over many tags left open stays linear.
+struct AttributeScanCache {
+    private var scanStart = Int.max
+    private var scanEnd: Int?
+    private var reusable = false
+
+    /// The index of the `>` that ends attributes starting at `start`, or nil when none does.
+    mutating func end(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        if reusable && start >= scanStart && start <= scanEnd ?? text.count { return scanEnd }
+        scanStart = start
+        reusable = true
+        var index = start
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: ">") {
+                scanEnd = index
+                return index
+            }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                reusable = false
+                if let closingQuote = ByteSearch.index(of: byte, in: text, from: index + 1) {
+                    index = closingQuote + 1
+                    continue
+                }
+            }
+            index += 1
+        }
+        scanEnd = nil
+        return nil
     }
 }

@@ -1,7 +1,8 @@
 /// Finds the occurrences of one delimiter of a nested construct.
 protocol DelimiterMatcher {
-    /// The first occurrence starting at or after `start`.
-    func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>?
+    /// The first occurrence starting at or after `start` (searches go forward through the
+    /// text, so matchers may keep state to speed them up).
+    mutating func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>?
 }
 
 /// A delimiter that is a fixed byte string, such as `{{`.
@@ -36,6 +37,8 @@ struct NestedSpanRemover<Open: DelimiterMatcher, Close: DelimiterMatcher>: TextP
 
     /// The spans `dropNested` removes, in the order it finds them.
     private func spans(in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var open = self.open
+        var close = self.close
         guard var start = open.firstMatch(in: text, from: 0) else { return [] }
         var spans: [Range<Int>] = []
         var end = close.firstMatch(in: text, from: start.upperBound)

@@ -19,10 +19,11 @@ struct TagSeparatorReplacer: TextPass {
     func apply(to text: UnsafeBufferPointer<UInt8>, writingTo output: ByteBuffer) -> Bool {
         var rewriter = TextRewriter(text, into: output)
         var tagEnds = ForwardSearchCache()
+        var attributes = AttributeScanCache()
         var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: 0)
         while let start = next {
             var resume = start + 1
-            if let end = tagEnd(in: text, at: start, tagEnds: &tagEnds) {
+            if let end = tagEnd(in: text, at: start, tagEnds: &tagEnds, attributes: &attributes) {
                 rewriter.replace(start..<end)
                 let touchesSpace = start == 0 || end == text.count
                     || UnicodeCharacterClass.isWhitespace(endingAt: start, in: text)
@@ -36,12 +37,13 @@ struct TagSeparatorReplacer: TextPass {
     }
 
     /// The end of one of the tags at `start`, or nil.
-    private func tagEnd(in text: UnsafeBufferPointer<UInt8>, at start: Int, tagEnds: inout ForwardSearchCache) -> Int? {
+    private func tagEnd(in text: UnsafeBufferPointer<UInt8>, at start: Int, tagEnds: inout ForwardSearchCache,
+                        attributes: inout AttributeScanCache) -> Int? {
         if let closing = HTMLTagSyntax.closingTag(in: text, at: start) {
             return names.contains(closing.name) ? closing.end : nil
         }
         if quotedAttributes {
-            return HTMLTagSyntax.openingTag(in: text, at: start, named: names.contains)?.end
+            return HTMLTagSyntax.openingTag(in: text, at: start, named: names.contains, scans: &attributes)?.end
         }
         return HTMLTagSyntax.simpleOpeningTag(in: text, at: start, named: names.contains, tagEnds: &tagEnds)?.end
     }
