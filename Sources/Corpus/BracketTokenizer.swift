@@ -15,18 +15,6 @@ struct BracketTokenizer {
         nextClosing = ByteSearch.index(of: UInt8(ascii: "]"), in: self.text, from: position)
     }
 
-    /// The end of the balanced `[[…]]` that opens at `start`, or nil when it never closes
-    /// (where WikiExtractor's `findBalanced` ends its first match).
-    static func endOfBalanced(in text: UnsafeBufferPointer<UInt8>, openingAt start: Int) -> Int? {
-        var tokens = BracketTokenizer(text, range: start..<text.count)
-        var depth = 0
-        while let (position, isOpening) = tokens.next() {
-            depth += isOpening ? 1 : -1
-            if depth == 0 { return position + 2 }
-        }
-        return nil
-    }
-
     /// The next token's position and whether it is `[[`.
     mutating func next() -> (position: Int, isOpening: Bool)? {
         while true {
