@@ -2,7 +2,7 @@
 ///
 /// A class, so that passes can hand buffers to each other and swap them without copying.
 final class ByteBuffer {
-    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
 
@@ -19,12 +19,7 @@ final class ByteBuffer {
     /// Empties the buffer, keeping its storage.
     func removeAll() { count = 0 }
 
-    /// Drops the bytes after the first `newCount`.
-    func truncate(to newCount: Int) { count = newCount }
-
-    /// The last byte, or nil when empty.
-    var last: UInt8? { count > 0 ? base[count - 1] : nil }
-
+    /// Appends a byte.
     @inline(__always)
     func append(_ byte: UInt8) {
         if count == capacity { grow(toAtLeast: count + 1) }
@@ -32,6 +27,7 @@ final class ByteBuffer {
         count += 1
     }
 
+    /// Appends bytes.
     @inline(__always)
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let start = bytes.baseAddress, bytes.count > 0 else { return }
@@ -54,6 +50,7 @@ final class ByteBuffer {
         count += body(base + count)
     }
 
+    /// Appends the UTF-8 of a literal.
     func append(_ literal: StaticString) {
         append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

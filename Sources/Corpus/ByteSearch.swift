@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Fast searches in UTF-8 text (memchr and memmem) and small byte-level predicates.
+/// Searches in UTF-8 text, driven by `memchr`, and small byte-level helpers.
 enum ByteSearch {
     /// The index of the first `byte` at or after `start`, or nil.
     @inline(__always)
@@ -53,12 +53,6 @@ enum ByteSearch {
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-    }
-
-    /// Whether a byte is an ASCII letter.
-    @inline(__always)
-    static func isASCIILetter(_ byte: UInt8) -> Bool {
-        (byte | 0x20) &- UInt8(ascii: "a") < 26
     }
 
     /// The end of the run of `byte` starting at `start`.

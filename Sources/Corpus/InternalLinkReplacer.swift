@@ -29,17 +29,18 @@ struct InternalLinkReplacer: TextPass {
 
     /// The label a link shows, or nil when the link is dropped.
     private static func label(in text: UnsafeBufferPointer<UInt8>, inner: Range<Int>) -> Range<Int>? {
-        guard let firstPipe = ByteSearch.index(of: UInt8(ascii: "|"), in: UnsafeBufferPointer(rebasing: text[..<inner.upperBound]), from: inner.lowerBound) else {
+        let innerText = UnsafeBufferPointer(rebasing: text[..<inner.upperBound])
+        guard let firstPipe = ByteSearch.index(of: UInt8(ascii: "|"), in: innerText, from: inner.lowerBound) else {
             return isDropped(text, title: inner) ? nil : inner
         }
-        let title = inner.lowerBound..<UnicodeCharacterClass.startOfWhitespace(text, endingAt: firstPipe, notBefore: inner.lowerBound)
+        let titleEnd = UnicodeCharacterClass.startOfWhitespace(text, endingAt: firstPipe, notBefore: inner.lowerBound)
+        let title = inner.lowerBound..<titleEnd
         if isDropped(text, title: title) { return nil }
         var pipe = firstPipe
         var searchStart = firstPipe + 1
         forEachBalancedLink(in: text, range: inner, skipping: []) { nested in
-            if let last = (searchStart..<max(searchStart, nested.lowerBound)).last(where: { text[$0] == UInt8(ascii: "|") }) {
-                pipe = last
-            }
+            let beforeNested = searchStart..<max(searchStart, nested.lowerBound)
+            if let last = beforeNested.last(where: { text[$0] == UInt8(ascii: "|") }) { pipe = last }
             searchStart = nested.upperBound
         }
         let labelStart = UnicodeCharacterClass.endOfWhitespace(text, from: pipe + 1)

@@ -16,7 +16,7 @@ struct LiteralDelimiter: DelimiterMatcher {
     }
 }
 
-/// Removes nested constructs, such as templates and tables, with WikiExtractor's
+/// Removes nested constructs, tables and discarded elements, with WikiExtractor's
 /// `dropNested`: it pairs opening and closing delimiters by counting, with its quirks for
 /// unbalanced text (an opening delimiter never closed keeps the rest of the text; a
 /// closing one missing at the end extends the first removed span to the last close).

@@ -63,7 +63,7 @@ struct ParagraphCompactor {
 
     /// The level and title of a section heading: WikiExtractor's `(==+)\s*(.*?)\s*\1` at the
     /// start of the line (anything after the closing run is ignored).
-    static func heading(in line: UnsafeBufferPointer<UInt8>) -> (level: Int, title: Range<Int>)? {
+    private static func heading(in line: UnsafeBufferPointer<UInt8>) -> (level: Int, title: Range<Int>)? {
         let run = ByteSearch.endOfRun(of: UInt8(ascii: "="), in: line, from: 0)
         guard run >= 2 else { return nil }
         for level in stride(from: run, through: 2, by: -1) {

@@ -1,8 +1,9 @@
 /// Removes bold and italic markup as WikiExtractor does without `--html`, one of its
-/// regular-expression substitutions at a time (see `passes`).
+/// regular-expression substitutions at a time (see `passes`; `ResidualQuoteReplacer` then
+/// handles the apostrophes left).
 enum QuoteMarkupReplacer {
-    /// WikiExtractor's substitutions, in its order: bold-italic and bold lose their quotes,
-    /// italic becomes double quotes, then the leftover `'''` go and `''` become `"`.
+    /// WikiExtractor's substitutions, in its order: bold-italic and bold lose their quotes;
+    /// italic, italic around a quotation and doubled double quotes become double quotes.
     static let passes: [DelimitedSpanReplacer] = [
         DelimitedSpanReplacer(open: "'''''", close: "'''''", stop: UInt8(ascii: "\n"), quoted: false),
         DelimitedSpanReplacer(open: "'''", close: "'''", stop: UInt8(ascii: "\n"), quoted: false),

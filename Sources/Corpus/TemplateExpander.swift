@@ -82,6 +82,8 @@ struct BraceRunScanner {
 /// definitions: `|` for the magic word `!`, the number for `formatnum`, nothing otherwise
 /// (nested templates are not expanded: a body holding braces gives nothing).
 enum TemplateValue {
+    private static let formatNumber: StaticString = "formatnum:"
+
     /// Appends the value of the template whose body (between the braces) is `text[body]`.
     static func append(body: Range<Int>, of text: UnsafeBufferPointer<UInt8>, to output: ByteBuffer) {
         let bodyText = UnsafeBufferPointer(rebasing: text[..<body.upperBound])
@@ -93,8 +95,8 @@ enum TemplateValue {
             output.append(UInt8(ascii: "|"))
             return
         }
-        guard ByteSearch.hasPrefix("formatnum:", in: text, at: title.lowerBound) else { return }
-        let number = stripped(text, title.lowerBound + 10..<title.upperBound)
+        guard ByteSearch.hasPrefix(formatNumber, in: text, at: title.lowerBound) else { return }
+        let number = stripped(text, title.lowerBound + formatNumber.utf8CodeUnitCount..<title.upperBound)
         var reverse = false
         if let pipe {
             let nextPipe = ByteSearch.index(of: UInt8(ascii: "|"), in: bodyText, from: pipe + 1) ?? body.upperBound
@@ -143,6 +145,7 @@ enum TemplateValue {
         if hasFraction { output.append(text, integerEnd..<fractionEnd) }
     }
 
+    /// Whether a byte is an ASCII digit.
     private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     /// `text[range]` without surrounding whitespace (Python's `str.strip()`).

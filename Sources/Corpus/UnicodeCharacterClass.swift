@@ -13,20 +13,20 @@ enum UnicodeCharacterClass {
         return (scalar, length)
     }
 
-    /// Whether a scalar is a word character (Python's `\w`).
+    /// Whether the character at `index` is a word character (Python's `\w`), and its length.
     @inline(__always)
-    static func isWord(_ scalar: UInt32) -> Bool {
-        if scalar < 0x80 { return isASCIIWord(UInt8(scalar)) }
-        return isNonASCIIWord(scalar)
+    static func wordCharacter(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> (isWord: Bool, length: Int) {
+        let byte = text[index]
+        if byte < 0x80 { return (isASCIIWord(byte), 1) }
+        let (scalar, length) = decode(text, at: index)
+        return (isNonASCIIWord(scalar), length)
     }
 
     /// The length of the word character at `index`, or 0 when it is none.
     @inline(__always)
     static func wordLength(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let byte = text[index]
-        if byte < 0x80 { return isASCIIWord(byte) ? 1 : 0 }
-        let (scalar, length) = decode(text, at: index)
-        return isNonASCIIWord(scalar) ? length : 0
+        let (isWord, length) = wordCharacter(text, at: index)
+        return isWord ? length : 0
     }
 
     /// The end of the run of word characters starting at `index` (Python's `\w*`).
@@ -44,15 +44,9 @@ enum UnicodeCharacterClass {
     static func hasNoWord(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var index = range.lowerBound
         while index < range.upperBound {
-            let byte = text[index]
-            if byte < 0x80 {
-                if isASCIIWord(byte) { return false }
-                index += 1
-            } else {
-                let (scalar, length) = decode(text, at: index)
-                if isNonASCIIWord(scalar) { return false }
-                index += length
-            }
+            let (isWord, length) = wordCharacter(text, at: index)
+            if isWord { return false }
+            index += length
         }
         return true
     }
@@ -109,6 +103,8 @@ enum UnicodeCharacterClass {
         index >= text.count || wordLength(text, at: index) == 0
     }
 
+    /// The length of the whitespace character ending at `end`, not starting before `floor`,
+    /// or 0.
     private static func whitespaceLength(endingAt end: Int, in text: UnsafeBufferPointer<UInt8>, notBefore floor: Int) -> Int {
         guard end > floor else { return 0 }
         let byte = text[end - 1]
@@ -122,6 +118,7 @@ enum UnicodeCharacterClass {
         return 0
     }
 
+    /// Whether a non-ASCII scalar is whitespace.
     private static func isNonASCIIWhitespace(_ scalar: UInt32) -> Bool {
         switch scalar {
         case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
@@ -129,8 +126,9 @@ enum UnicodeCharacterClass {
         }
     }
 
+    /// Whether a non-ASCII scalar is a word character: the last range starting at or before
+    /// it holds it.
     private static func isNonASCIIWord(_ scalar: UInt32) -> Bool {
-        // The last range whose start is at most `scalar` decides.
         var low = 0
         var high = wordRanges.count / 2
         while low < high {
