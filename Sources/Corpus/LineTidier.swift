@@ -11,81 +11,83 @@ enum LineTidier {
     static func append(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to output: ByteBuffer) {
         // Nothing grows more than `&` does, into `&amp;`.
         output.appendUnchecked(maxCount: 5 * range.count + 1) { start in
-            var writer = Writer(start: start)
-            var index = range.lowerBound
-            let end = range.upperBound
-            while index < end {
-                let byte = text[index]
-                if !isSpecial(byte) {
-                    writer.flush(before: .other)
-                    repeat {
-                        writer.write(text[index])
+            specialBytes.withUnsafeBufferPointer { special in
+                var writer = Writer(start: start)
+                var index = range.lowerBound
+                let end = range.upperBound
+                while index < end {
+                    let byte = text[index]
+                    if special[Int(byte)] == 0 {
+                        writer.flush(before: .other)
+                        repeat {
+                            writer.position.pointee = text[index]
+                            writer.position += 1
+                            index += 1
+                        } while index < end && special[Int(text[index])] == 0
+                        writer.afterOpener = false
+                        continue
+                    }
+                    let next = index + 1 < end ? text[index + 1] : 0
+                    switch byte {
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                        writer.pendingSpace = true
                         index += 1
-                    } while index < end && !isSpecial(text[index])
-                    continue
+                    case UInt8(ascii: ","):
+                        writer.pendingSpace = false
+                        writer.commas += 1
+                        index += 1
+                    case UInt8(ascii: "."):
+                        var runEnd = index + 1
+                        while runEnd < end && text[runEnd] == byte { runEnd += 1 }
+                        writer.flush(before: .dot)
+                        for _ in 0..<(runEnd - index >= 4 ? 3 : runEnd - index) { writer.write(byte) }
+                        index = runEnd
+                    case UInt8(ascii: ":"), UInt8(ascii: ")"), UInt8(ascii: "]"):
+                        writer.flush(before: .closer)
+                        writer.write(byte)
+                        index += 1
+                    case UInt8(ascii: "("), UInt8(ascii: "["):
+                        writer.flush(before: .other)
+                        writer.write(byte)
+                        writer.afterOpener = true
+                        index += 1
+                    case UInt8(ascii: "<") where next == UInt8(ascii: "<"), 0xC2 where next == 0xAB:
+                        writer.flush(before: .other)
+                        writer.write("«")
+                        writer.afterOpener = true
+                        index += 2
+                    case UInt8(ascii: ">") where next == UInt8(ascii: ">"), 0xC2 where next == 0xBB:
+                        writer.flush(before: .closer)
+                        writer.write("»")
+                        index += 2
+                    case UInt8(ascii: "&"):
+                        writer.flush(before: .other)
+                        writer.write("&amp;")
+                        index += 1
+                    case UInt8(ascii: "<"):
+                        writer.flush(before: .other)
+                        writer.write("&lt;")
+                        index += 1
+                    case UInt8(ascii: ">"):
+                        writer.flush(before: .other)
+                        writer.write("&gt;")
+                        index += 1
+                    default:
+                        writer.flush(before: .other)
+                        writer.write(byte)
+                        index += 1
+                    }
                 }
-                let next = index + 1 < end ? text[index + 1] : 0
-                switch byte {
-                case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                    writer.pendingSpace = true
-                    index += 1
-                case UInt8(ascii: ","):
-                    writer.pendingSpace = false
-                    writer.commas += 1
-                    index += 1
-                case UInt8(ascii: "."):
-                    var runEnd = index + 1
-                    while runEnd < end && text[runEnd] == byte { runEnd += 1 }
-                    writer.flush(before: .dot)
-                    for _ in 0..<(runEnd - index >= 4 ? 3 : runEnd - index) { writer.write(byte) }
-                    index = runEnd
-                case UInt8(ascii: ":"), UInt8(ascii: ")"), UInt8(ascii: "]"):
-                    writer.flush(before: .closer)
-                    writer.write(byte)
-                    index += 1
-                case UInt8(ascii: "("), UInt8(ascii: "["):
-                    writer.flush(before: .other)
-                    writer.write(byte)
-                    writer.afterOpener = true
-                    index += 1
-                case UInt8(ascii: "<") where next == UInt8(ascii: "<"), 0xC2 where next == 0xAB:
-                    writer.flush(before: .other)
-                    writer.write("«")
-                    writer.afterOpener = true
-                    index += 2
-                case UInt8(ascii: ">") where next == UInt8(ascii: ">"), 0xC2 where next == 0xBB:
-                    writer.flush(before: .closer)
-                    writer.write("»")
-                    index += 2
-                case UInt8(ascii: "&"):
-                    writer.flush(before: .other)
-                    writer.write("&amp;")
-                    index += 1
-                case UInt8(ascii: "<"):
-                    writer.flush(before: .other)
-                    writer.write("&lt;")
-                    index += 1
-                case UInt8(ascii: ">"):
-                    writer.flush(before: .other)
-                    writer.write("&gt;")
-                    index += 1
-                default:
-                    writer.flush(before: .other)
-                    writer.write(byte)
-                    index += 1
-                }
+                writer.flush(before: .other)
+                return start.distance(to: writer.position)
             }
-            writer.flush(before: .other)
-            return start.distance(to: writer.position)
         }
     }
 
-    /// Bytes that need more than copying: spaces, punctuation, HTML specials, and the lead
-    /// byte of `«` and `»`.
-    @inline(__always)
-    private static func isSpecial(_ byte: UInt8) -> Bool {
-        byte < 64 ? (0x5400_5341_0000_0200 as UInt64) >> byte & 1 != 0  // space \t , . : ) ( & < >
-            : byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == 0xC2
+    /// Nonzero for the bytes that need more than copying: spaces, punctuation, HTML
+    /// specials, and the lead byte of `«` and `»`.
+    private static let specialBytes: [UInt8] = (0...255).map { byte in
+        " \t,.:)(&<>[]".utf8.contains(UInt8(byte)) || byte == 0xC2 ? 1 : 0
     }
 
     /// What comes after pending spaces and commas.
