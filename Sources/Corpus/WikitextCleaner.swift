@@ -3,14 +3,16 @@
 ///
 /// The text goes through WikiExtractor's steps in its order, each a pass over UTF-8 bytes
 /// that copies nothing when it has nothing to change: templates (which vanish but for
-/// `{{formatnum:}}` and `{{!}}`), tables, external and
-/// internal links, behaviour switches, bold and italic, line-breaking tags, comments and
-/// inline tags, discarded elements (references, galleries, …), character references, math
-/// and code placeholders; then `ParagraphCompactor` tidies the lines and keeps the
-/// paragraphs and headings. The output is HTML-escaped (`&amp;`, `&lt;`, `&gt;`), as
-/// WikiExtractor's is.
+/// `{{formatnum:}}` and `{{!}}`), tables, external and internal links, behaviour switches,
+/// bold and italic, line-breaking tags, comments and inline tags, discarded elements
+/// (references, galleries, …), character references, math and code placeholders; then
+/// `ParagraphCompactor` tidies the lines and keeps the paragraphs and headings. The output
+/// is HTML-escaped (`&amp;`, `&lt;`, `&gt;`), as WikiExtractor's is.
+///
+/// The input is the page's wikitext as the XML parser gives it: WikiExtractor works on the
+/// still-escaped XML, so its first decoding, before the tag passes, is the parser's here.
 public struct WikitextCleaner: Sendable {
-    /// Keep list items (WikiExtractor's `--lists`).
+    /// Keep the text of list items (WikiExtractor 3.1 always drops them).
     public var keepLists: Bool
 
     public init(keepLists: Bool = false) {
