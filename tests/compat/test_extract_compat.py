@@ -123,13 +123,14 @@ def test_extract_matches_wikiextractor(tmp_path):
             f"{dump.name}: only bertkit {sorted(set(actual) - set(expected))}, "
             f"only WikiExtractor {sorted(set(expected) - set(actual))}")
         dump_scores = [(word_f1(expected[id][1], actual[id][1]), dump.name, expected[id][0]) for id in expected]
+        identical = sum(expected[id][1] == actual[id][1] for id in expected)
         if dump_scores:
             mean = sum(f1 for f1, _, _ in dump_scores) / len(dump_scores)
-            print(f"\n{dump.name}: {len(dump_scores)} articles, mean word F1 {mean:.4f}")
+            print(f"\n{dump.name}: {len(dump_scores)} articles ({identical} identical), mean word F1 {mean:.5f}")
         scores += dump_scores
     assert scores, "no articles extracted"
     mean = sum(f1 for f1, _, _ in scores) / len(scores)
     worst = min(scores)
-    print(f"all dumps: {len(scores)} articles, mean word F1 {mean:.4f}; "
-          f"worst: {worst[2]!r} in {worst[1]} ({worst[0]:.4f})")
+    print(f"all dumps: {len(scores)} articles, mean word F1 {mean:.5f}; "
+          f"worst: {worst[2]!r} in {worst[1]} ({worst[0]:.5f})")
     assert mean >= MINIMUM_MEAN_F1
