@@ -72,6 +72,7 @@ enum ByteSearch {
     /// Whether `text[a]` and `text[b]` hold the same bytes.
     @inline(__always)
     static func equal(_ text: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        a.count == b.count && memcmp(text.baseAddress! + a.lowerBound, text.baseAddress! + b.lowerBound, a.count) == 0
+        guard a.count == b.count, let base = text.baseAddress else { return a.count == b.count }
+        return memcmp(base + a.lowerBound, base + b.lowerBound, a.count) == 0
     }
 }

@@ -160,6 +160,8 @@ struct WikitextCleanerTests {
                 == "")
         #expect(clean("== Only a heading ==")
                 == "")
+        #expect(clean("") == "")
+        #expect(clean(" \n\t\n") == "")
     }
 
     /// With `keepLists`, list items keep their text, without their markers.
