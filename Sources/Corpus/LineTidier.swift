@@ -18,12 +18,14 @@ enum LineTidier {
                 while index < end {
                     let byte = text[index]
                     if special[Int(byte)] == 0 {
+                        // Copy a run of ordinary bytes, with the single spaces between them.
                         writer.flush(before: .other)
                         repeat {
                             writer.position.pointee = text[index]
                             writer.position += 1
                             index += 1
-                        } while index < end && special[Int(text[index])] == 0
+                        } while index < end && (special[Int(text[index])] == 0
+                            || (text[index] == UInt8(ascii: " ") && index + 1 < end && special[Int(text[index + 1])] == 0))
                         writer.afterOpener = false
                         continue
                     }
