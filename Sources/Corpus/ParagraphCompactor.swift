@@ -16,17 +16,11 @@ struct ParagraphCompactor {
         var page = PageWriter(capacity: text.count)
         var headings = PendingHeadings()
         var filter = PunctuationLineFilter()
-        var emptySection = false
         let line = ByteBuffer(capacity: 1024)
 
-        /// Writes a paragraph line, after its section's headings, unless its section is empty.
+        /// Writes a paragraph line, after the headings waiting for it.
         func emit(_ paragraph: UnsafeBufferPointer<UInt8>) {
-            if !headings.isEmpty {
-                headings.write(to: &page)
-                emptySection = false
-            } else if emptySection {
-                return
-            }
+            headings.write(to: &page)
             page.add(paragraph)
         }
 
@@ -45,7 +39,6 @@ struct ParagraphCompactor {
             let tidied = line.bytes
             if let (level, title) = Self.heading(in: tidied) {
                 headings.set(level: level, title: UnsafeBufferPointer(rebasing: tidied[title]))
-                emptySection = true
             } else if ByteSearch.hasPrefix("++", in: tidied, at: 0) {
                 let end = Self.startOfLastTwoCharacters(tidied)
                 if end > 2 { page.add(UnsafeBufferPointer(rebasing: tidied[2..<end]), period: true) }
@@ -137,8 +130,6 @@ private struct PageWriter {
 private struct PendingHeadings {
     private var entries: [(level: Int, title: Range<Int>)] = []
     private let titles = ByteBuffer(capacity: 256)
-
-    var isEmpty: Bool { entries.isEmpty }
 
     /// Records a heading, forgetting the pending ones of its level and deeper.
     mutating func set(level: Int, title: UnsafeBufferPointer<UInt8>) {
