@@ -16,10 +16,10 @@ struct InternalLinkReplacer: TextPass {
         guard ByteSearch.index(of: "[[", in: text, from: 0) != nil else { return false }
         let unclosed = Self.unclosedOpenings(in: text)
         var rewriter = TextRewriter(text, into: output)
-        Self.forEachBalancedLink(in: text, range: 0..<text.count, skipping: unclosed) { link in
+        Self.forEachBalancedLink(in: text, range: 0..<text.count, skipping: unclosed) { link, holdsLinks in
             let end = UnicodeCharacterClass.endOfWord(text, from: link.upperBound)
             rewriter.replace(link.lowerBound..<end)
-            if let label = Self.label(in: text, inner: link.lowerBound + 2..<link.upperBound - 2) {
+            if let label = Self.label(in: text, inner: link.lowerBound + 2..<link.upperBound - 2, holdsLinks: holdsLinks) {
                 output.append(text, label)
             }
             output.append(text, link.upperBound..<end)
@@ -27,8 +27,9 @@ struct InternalLinkReplacer: TextPass {
         return rewriter.finish()
     }
 
-    /// The label a link shows, or nil when the link is dropped.
-    private static func label(in text: UnsafeBufferPointer<UInt8>, inner: Range<Int>) -> Range<Int>? {
+    /// The label a link shows, or nil when the link is dropped; `holdsLinks`: whether links
+    /// are nested in it.
+    private static func label(in text: UnsafeBufferPointer<UInt8>, inner: Range<Int>, holdsLinks: Bool) -> Range<Int>? {
         let innerText = UnsafeBufferPointer(rebasing: text[..<inner.upperBound])
         guard let firstPipe = ByteSearch.index(of: UInt8(ascii: "|"), in: innerText, from: inner.lowerBound) else {
             return isDropped(text, title: inner) ? nil : inner
@@ -38,10 +39,12 @@ struct InternalLinkReplacer: TextPass {
         if isDropped(text, title: title) { return nil }
         var pipe = firstPipe
         var searchStart = firstPipe + 1
-        forEachBalancedLink(in: text, range: inner, skipping: []) { nested in
-            let beforeNested = searchStart..<max(searchStart, nested.lowerBound)
-            if let last = beforeNested.last(where: { text[$0] == UInt8(ascii: "|") }) { pipe = last }
-            searchStart = nested.upperBound
+        if holdsLinks {
+            forEachBalancedLink(in: text, range: inner, skipping: []) { nested, _ in
+                let beforeNested = searchStart..<max(searchStart, nested.lowerBound)
+                if let last = beforeNested.last(where: { text[$0] == UInt8(ascii: "|") }) { pipe = last }
+                searchStart = nested.upperBound
+            }
         }
         let labelStart = UnicodeCharacterClass.endOfWhitespace(text, from: pipe + 1)
         let labelEnd = UnicodeCharacterClass.startOfWhitespace(text, endingAt: inner.upperBound, notBefore: labelStart)
@@ -80,22 +83,29 @@ struct InternalLinkReplacer: TextPass {
     }
 
     /// Calls `body` with each outermost balanced `[[…]]` in `text[range]`, in order
-    /// (WikiExtractor's `findBalanced`), ignoring the openings at the positions in `skipped`.
+    /// (WikiExtractor's `findBalanced`), and whether links are nested in it, ignoring the
+    /// openings at the positions in `skipped`.
     private static func forEachBalancedLink(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, skipping skipped: [Int],
-                                            _ body: (Range<Int>) -> Void) {
+                                            _ body: (Range<Int>, Bool) -> Void) {
         var tokens = BracketTokenizer(text, range: range)
         var skippedIndex = 0
         var depth = 0
         var start = 0
+        var holdsLinks = false
         while let (position, isOpening) = tokens.next() {
             if isOpening {
                 while skippedIndex < skipped.count && skipped[skippedIndex] < position { skippedIndex += 1 }
                 if skippedIndex < skipped.count && skipped[skippedIndex] == position { continue }
-                if depth == 0 { start = position }
+                if depth == 0 {
+                    start = position
+                    holdsLinks = false
+                } else {
+                    holdsLinks = true
+                }
                 depth += 1
             } else if depth > 0 {
                 depth -= 1
-                if depth == 0 { body(start..<position + 2) }
+                if depth == 0 { body(start..<position + 2, holdsLinks) }
             }
         }
     }
