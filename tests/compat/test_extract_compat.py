@@ -11,6 +11,8 @@ dump without `<siteinfo>` (it takes every page for a template when it knows no t
 namespace), so a minimal English `<siteinfo>` is added to those. WikiExtractor also writes
 articles whose text is empty, which bertkit skips: those are left out of the comparison.
 
+A second test runs both on random snippets of markup and expects identical output.
+
 Run: python -m pytest tests/compat/test_extract_compat.py -s
 (bertkit from $BERTKIT, else <repo>/.build/release/bertkit).
 """
@@ -19,6 +21,7 @@ import bz2
 import collections
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -50,7 +53,7 @@ def dumps():
 
 def readable_by_wikiextractor(dump, directory):
     """The dump itself, or a UTF-8 copy with a <siteinfo> when WikiExtractor needs one."""
-    raw = bz2.open(dump, "rb").read()
+    raw = (bz2.open if dump.suffix == ".bz2" else open)(dump, "rb").read()
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     text = raw.decode("utf-16" if utf16 else "utf-8")
     has_siteinfo = "<siteinfo>" in text[:100_000]
@@ -61,7 +64,7 @@ def readable_by_wikiextractor(dump, directory):
     if not has_siteinfo:
         start = text.index(">", text.index("<mediawiki")) + 1
         text = text[:start] + "\n" + SITEINFO + text[start:]
-    copy = Path(directory) / (dump.name.removesuffix(".bz2") + ".utf8.xml")
+    copy = Path(directory) / (dump.stem + ".utf8.xml")
     copy.write_text(text, encoding="utf-8")
     return copy
 
@@ -134,3 +137,48 @@ def test_extract_matches_wikiextractor(tmp_path):
     print(f"all dumps: {len(scores)} articles, mean word F1 {mean:.5f}; "
           f"worst: {worst[2]!r} in {worst[1]} ({worst[0]:.5f})")
     assert mean >= MINIMUM_MEAN_F1
+
+
+# Pieces of wikitext that random snippets are made of: markup of every kind the cleaner
+# handles, whole and in halves, so that snippets hold unbalanced and interleaved markup.
+PIECES = [
+    "[[", "]]", "[[[", "{{", "}}", "{|", "|}", "|", "'''", "''", "'", '"', '""', "<ref>", "</ref>", "<ref name=x/>",
+    '<ref name="a">', "<!--", "-->", "<br>", "<br/>", "<p>", "</p>", "&amp;", "&nbsp;", "&lt;", "&gt;", "&#65;",
+    "\n", "\n\n", "==", "===", "\n==H==\n", "\n* item\n", "\n: indent\n", " ", "  ", "\t", ",", ".", "....", "(", ")",
+    "[", "]", "http://x.y", "[http://a.b c]", "[//x.y z]", "<math>", "</math>", "<math>x</math>", "<code>", "</code>",
+    "<div>", "</div>", '<div class="x">', "<small>", "</small>", "<span>", "</span>", "<b>", "</b>", "<gallery>",
+    "</gallery>", "<nowiki>", "</nowiki>", "<noinclude>", "</noinclude>", "word", "Foo", "é", "—", ":", "*", "#", ";",
+    "File:", "Category:", "w:", "<<", ">>", "«", "»", "__NOTOC__", "{{formatnum:1234}}", "{{!}}", "=", "\u00a0", "}",
+    "{", "-", "_", "1", "++", "[[a|b]]", "[[a]]b", "{{a|b}}", "<syntaxhighlight lang=x>", "</syntaxhighlight>",
+]
+
+
+def write_dump(texts, path):
+    """A dump with one article per text, laid out and escaped as MediaWiki writes dumps."""
+    with open(path, "w", encoding="utf-8") as dump:
+        dump.write("<mediawiki>\n" + SITEINFO)
+        for number, text in enumerate(texts, 1):
+            escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            # One element a line: WikiExtractor reads dumps line by line.
+            dump.write(f"<page>\n<title>T{number}</title>\n<ns>0</ns>\n<id>{number}</id>\n<revision>\n<id>{number}</id>\n"
+                       f"<text xml:space=\"preserve\">{escaped}</text>\n</revision>\n</page>\n")
+        dump.write("</mediawiki>\n")
+
+
+def test_random_wikitext_matches_wikiextractor_exactly(tmp_path):
+    """Random snippets of markup come out of both extractors identical."""
+    if not BERTKIT.exists():
+        pytest.skip(f"no bertkit binary at {BERTKIT} (swift build -c release, or set BERTKIT)")
+    generator = random.Random(20240601)
+    texts = ["".join(generator.choice(PIECES) for _ in range(generator.randint(3, 60))) for _ in range(400)]
+    dump = tmp_path / "random.xml"
+    write_dump(texts, dump)
+    expected = run_wikiextractor(dump, tmp_path)
+    actual = run_bertkit(dump, tmp_path)
+    different = [id for id in expected.keys() | actual.keys()
+                 if expected.get(id, (None, ""))[1] != actual.get(id, (None, ""))[1]]
+    for id in sorted(different, key=int)[:5]:
+        print(f"\n{texts[int(id) - 1]!r}\n  WikiExtractor: {expected.get(id, (None, ''))[1]!r}"
+              f"\n  bertkit:       {actual.get(id, (None, ''))[1]!r}")
+    print(f"\nrandom snippets: {len(texts)}, {len(expected)} with text, {len(different)} different")
+    assert not different, f"{len(different)} of {len(texts)} snippets differ"
