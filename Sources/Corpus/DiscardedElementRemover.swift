@@ -40,7 +40,7 @@ enum DiscardedElementRemover {
 }
 
 /// An opening tag that is not self-closing: `<\s*name\b…>` with no `/` right before `>`.
-struct OpeningTagDelimiter: DelimiterMatcher {
+private struct OpeningTagDelimiter: DelimiterMatcher {
     let name: TagName
     private var scans = AttributeScanCache()
 
@@ -59,25 +59,9 @@ struct OpeningTagDelimiter: DelimiterMatcher {
     }
 }
 
-/// A closing tag `<\s*/\s*name\s*>`.
-struct ClosingTagDelimiter: DelimiterMatcher {
-    let name: TagName
-
-    func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
-        var next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: start)
-        while let position = next {
-            if let tag = HTMLTagSyntax.closingTag(in: text, at: position, spaceBeforeSlash: true), tag.name == name {
-                return position..<tag.end
-            }
-            next = ByteSearch.index(of: UInt8(ascii: "<"), in: text, from: position + 1)
-        }
-        return nil
-    }
-}
-
 /// Removes every closing tag `<\s*/\s*name\s*>` of one name and, with `bareOpenings`,
 /// every opening tag without attributes, `<\s*name\s*/?\s*>`.
-struct UnpairedTagRemover: TextPass {
+private struct UnpairedTagRemover: TextPass {
     let name: TagName
     let bareOpenings: Bool
 

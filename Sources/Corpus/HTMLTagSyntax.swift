@@ -1,33 +1,3 @@
-/// A tag name, lowercased, packed for quick comparison (names of up to 16 ASCII bytes).
-struct TagName: Equatable {
-    private var low: UInt64 = 0
-    private var high: UInt64 = 0
-
-    init(_ name: StaticString) {
-        self.init(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))!
-    }
-
-    /// The name in `bytes`, or nil when it is too long to be one of the cleaner's tags.
-    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= 16 else { return nil }
-        for (offset, byte) in bytes.enumerated() {
-            let value = UInt64(ByteSearch.lowercased(byte)) << (8 * UInt64(offset % 8))
-            if offset < 8 { low |= value } else { high |= value }
-        }
-    }
-}
-
-/// A parsed HTML-like tag: its name and where it ends.
-struct ParsedTag {
-    var name: TagName
-    /// The index just past the `>`.
-    var end: Int
-    /// Whether the last character before `>`, ignoring whitespace, is a `/`.
-    var isSelfClosing: Bool
-    /// Whether the character right before `>` is a `/`.
-    var slashBeforeEnd: Bool
-}
-
 /// The pieces of WikiExtractor's tag regular expressions, matched on UTF-8 bytes.
 enum HTMLTagSyntax {
     /// The name at `index` that a `\b` ends (the whole run of ASCII word characters, not
@@ -78,36 +48,13 @@ enum HTMLTagSyntax {
     }
 }
 
-/// Finds the `>` ending a tag's attributes, skipping quoted values, and remembers the last
-/// scan: a scan that met no quote ends where any later scan starting inside it ends, so a
-/// sweep over many tags left open stays linear.
-struct AttributeScanCache {
-    private var scanStart = Int.max
-    private var scanEnd: Int?
-    private var reusable = false
-
-    /// The index of the `>` that ends attributes starting at `start`, or nil when none does.
-    mutating func end(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        if reusable && start >= scanStart && start <= scanEnd ?? text.count { return scanEnd }
-        scanStart = start
-        reusable = true
-        var index = start
-        while index < text.count {
-            let byte = text[index]
-            if byte == UInt8(ascii: ">") {
-                scanEnd = index
-                return index
-            }
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                reusable = false
-                if let closingQuote = ByteSearch.index(of: byte, in: text, from: index + 1) {
-                    index = closingQuote + 1
-                    continue
-                }
-            }
-            index += 1
-        }
-        scanEnd = nil
-        return nil
-    }
+/// A parsed HTML-like tag: its name and where it ends.
+struct ParsedTag {
+    var name: TagName
+    /// The index just past the `>`.
+    var end: Int
+    /// Whether the last character before `>`, ignoring whitespace, is a `/`.
+    var isSelfClosing: Bool
+    /// Whether the character right before `>` is a `/`.
+    var slashBeforeEnd: Bool
 }
