@@ -8,7 +8,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the pipeline on the bundled sample corpus and show what each stage did.",
         discussion: """
-            Stages available in this version: extract (the bundled MediaWiki dump to JSON-lines
+            Stages available in this version: extract (the bundled MediaWiki dump to JSON-lines \
             documents). Everything is written under the output directory.
             """)
 

@@ -8,14 +8,15 @@ struct DownloadCommand: ParsableCommand {
         commandName: "download",
         abstract: "Download a Wikipedia pages-articles dump and verify its published checksum.",
         discussion: """
-            Reads the dump's checksum list first, downloads the file to NAME.part
-            (resuming a partial download left by an earlier run), and renames it to
-            NAME once its SHA-1 (or, for old dumps, MD5) matches the list. A file
-            already downloaded is verified and kept. Prints the path of the file.
+            Reads the dump's checksum list first, downloads the file to NAME.part (resuming a \
+            partial download left by an earlier run), and renames it to NAME once its SHA-1 (or, \
+            for old dumps, MD5) matches the list. A file already downloaded is verified and kept. \
+            Prints the path of the file.
 
             Examples:
               bertkit corpus download --language en --output data/
-              bertkit corpus download --language en --date 20210101 --sample --output data/
+              bertkit corpus download --language en --date 20210101 --sample \\
+                  --output data/
             """)
 
     @Option(help: "The Wikipedia language code: en, de, simple, zh-yue, …")
@@ -36,8 +37,7 @@ struct DownloadCommand: ParsableCommand {
     @Flag(help: "Download again even if the file is already there.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         var options = DumpDownloader.Options(language: language)
@@ -46,7 +46,7 @@ struct DownloadCommand: ParsableCommand {
         options.baseURL = baseURL
         options.force = force
         options.userAgent = "bertkit/\(BERTKitVersion.string) (BERT pre-training data tool; libcurl)"
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let summary = try DumpDownloader(options: options).run(into: output, progress: progress)
             progress.finish(summary.report)

@@ -8,7 +8,7 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Extract plain-text articles from MediaWiki XML dumps (.xml or .xml.bz2).",
         discussion: """
-            Keeps namespace-0 pages (articles), skips redirects, and cleans wikitext the way
+            Keeps namespace-0 pages (articles), skips redirects, and cleans wikitext the way \
             WikiExtractor does. Output is in dump order whatever the thread count.
 
             Example:
@@ -30,8 +30,7 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Keep list items (WikiExtractor drops them).")
     var keepLists = false
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
@@ -39,11 +38,9 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Fail on damaged input (truncated, malformed, invalid UTF-8) instead of warning.")
     var strict = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if parsedNamespaces == nil { throw ValidationError("--namespaces takes numbers separated by commas, e.g. 0,14") }
     }
 
@@ -56,10 +53,10 @@ struct ExtractCommand: ParsableCommand {
         var options = DumpExtractor.Options()
         options.namespaces = parsedNamespaces ?? [0]
         options.keepLists = keepLists
-        options.threads = threads
+        options.threads = threadOptions.threads
         options.format = format.value
         options.strict = strict
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let file = try OutputFile(path: output, overwrite: force)
             let summary = try DumpExtractor(options: options).run(inputs: dumps, output: file, progress: progress)

@@ -8,15 +8,16 @@ struct FormatCommand: ParsableCommand {
         commandName: "format",
         abstract: "Format documents as a pre-training corpus: one sentence per line, a blank line between documents.",
         discussion: """
-            Sentences are split with Punkt as NLTK's PunktSentenceTokenizer splits them (closing
-            quotes and brackets stay with their sentence); line breaks inside a sentence become
-            spaces. Without --punkt, Punkt is first trained on the input (its first
-            --punkt-sample-bytes of text). Titles are dropped unless --keep-titles. This is the
+            Sentences are split with Punkt as NLTK's PunktSentenceTokenizer splits them (closing \
+            quotes and brackets stay with their sentence); line breaks inside a sentence become \
+            spaces. Without --punkt, Punkt is first trained on the input (its first \
+            --punkt-sample-bytes of text). Titles are dropped unless --keep-titles. This is the \
             input of `corpus shard` and of BERT's create_pretraining_data.py.
 
             Examples:
               bertkit corpus format docs.jsonl --output formatted.txt
-              bertkit corpus format docs.jsonl --output formatted.txt --pre-tokenize --punkt punkt.json
+              bertkit corpus format docs.jsonl --output formatted.txt \\
+                  --pre-tokenize --punkt punkt.json
             """)
 
     @Argument(help: "Document files or directories of them, read in order.")
@@ -31,47 +32,32 @@ struct FormatCommand: ParsableCommand {
     @Option(help: "The field holding the text in JSON lines.")
     var textField: String = "text"
 
-    @Flag(help: "Start each document with its title (JSON lines' \"title\" field).")
-    var keepTitles = false
-
-    @Flag(help: "Write sentences as BERT BasicTokenizer words joined by spaces (lowercased, accents stripped, punctuation split), as CharacterBERT does.")
-    var preTokenize = false
-
-    @Option(help: "Punkt parameters written by `corpus train-punkt` (default: train on the input).")
-    var punkt: String?
-
-    @Option(help: "Without --punkt: train Punkt on at most this many bytes of the input's text.")
-    var punktSampleBytes: Int = 50_000_000
+    @OptionGroup var formatting: FormattingOptions
 
     @Option(help: "Without --punkt: also save the parameters trained on the input here.")
     var savePunkt: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if punkt != nil && savePunkt != nil { throw ValidationError("--save-punkt saves parameters trained on the input: leave out --punkt") }
+        if formatting.punkt != nil && savePunkt != nil { throw ValidationError("--save-punkt saves parameters trained on the input: leave out --punkt") }
     }
 
     func run() throws {
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let files = try FileSystem.expandInputs(inputs)
             let file = try OutputFile(path: output, overwrite: force)
-            let parameters = try punkt.map { try PunktParameters.load(from: $0) } ?? train(files, progress: progress)
-            var options = CorpusFormatter.Options()
-            options.preTokenize = preTokenize
-            options.keepTitles = keepTitles
+            let parameters = try formatting.loadPunkt() ?? train(files, progress: progress)
             let reader = try DocumentReader(paths: files, format: inputFormat, textField: textField,
-                                            titleField: keepTitles ? "title" : nil)
-            let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: options, threads: threads)
+                                            titleField: formatting.keepTitles ? "title" : nil)
+            let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
+                                              threads: threadOptions.threads)
                 .run(reader: reader, output: file, progress: progress)
             try file.commit()
             var line = "formatted \(summary.documents) documents (\(Formatting.bytes(summary.textBytes)) of text)"
@@ -82,11 +68,11 @@ struct FormatCommand: ParsableCommand {
         }
     }
 
-    /// Trains Punkt on the input's first `punktSampleBytes` of text.
+    /// Trains Punkt on the input's first `--punkt-sample-bytes` of text.
     private func train(_ files: [String], progress: ProgressReporter) throws -> PunktParameters {
         let reader = try DocumentReader(paths: files, format: inputFormat, textField: textField)
         var trainer = PunktTrainer()
-        let summary = try trainer.train(documents: reader, maxBytes: punktSampleBytes, progress: progress)
+        let summary = try trainer.train(documents: reader, maxBytes: formatting.punktSampleBytes, progress: progress)
         let parameters = trainer.finalize()
         progress.finish("trained Punkt on \(summary.documents) documents (\(Formatting.bytes(summary.textBytes)) of text)"
                         + (summary.reachedLimit ? ", the --punkt-sample-bytes limit" : ""))

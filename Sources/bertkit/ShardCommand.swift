@@ -8,14 +8,15 @@ struct ShardCommand: ParsableCommand {
         commandName: "shard",
         abstract: "Split a formatted corpus into training and validation shards.",
         discussion: """
-            Input: one sentence per line, a blank line between documents (`corpus format`'s
-            output). Documents go to the shard with the fewest sentences so far; the shard ids
-            are shuffled with the seed; files training.{i}.txt and validation.{i}.txt and a
-            manifest.json (documents, sentences and bytes of each shard) are written. Streams:
+            Input: one sentence per line, a blank line between documents (`corpus format`'s \
+            output). Documents go to the shard with the fewest sentences so far; the shard ids are \
+            shuffled with the seed; files training.{i}.txt and validation.{i}.txt and a \
+            manifest.json (documents, sentences and bytes of each shard) are written. Streams: \
             memory does not grow with the corpus.
 
             Example:
-              bertkit corpus shard formatted.txt --output shards/ --training-shards 4096 --validation-shards 16
+              bertkit corpus shard formatted.txt --output shards/ \\
+                  --training-shards 4096 --validation-shards 16
             """)
 
     @Argument(help: "Formatted corpus files, or directories of them.")
@@ -24,31 +25,17 @@ struct ShardCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The output directory (created if missing; must be empty unless --force).")
     var output: String
 
-    @Option(help: "Number of training shards.")
-    var trainingShards: Int
-
-    @Option(help: "Number of validation shards.")
-    var validationShards: Int
-
-    @Option(help: "Seed of the shard-id shuffle.")
-    var seed: UInt64 = 12345
+    @OptionGroup var sharding: ShardingOptions
 
     @Flag(help: "Write into a non-empty output directory, replacing its shards.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
-    func validate() throws {
-        if trainingShards < 1 { throw ValidationError("--training-shards must be at least 1") }
-        if validationShards < 0 { throw ValidationError("--validation-shards cannot be negative") }
-    }
 
     func run() throws {
-        var options = CorpusSharder.Options(trainingShards: trainingShards, validationShards: validationShards)
-        options.seed = seed
-        options.force = force
-        let progress = ProgressReporter(enabled: !quiet)
+        let options = sharding.options(force: force)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let summary = try CorpusSharder(options: options).run(inputs: inputs, outputDirectory: output, progress: progress)
             progress.finish(summary.report(output: output))

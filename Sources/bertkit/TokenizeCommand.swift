@@ -13,14 +13,15 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Tokenize text with BERT's WordPiece tokenizer, one output line per input line.",
         discussion: """
-            Gives the tokens of Hugging Face tokenizers' BertWordPieceTokenizer(vocab,
-            lowercase=...) without special tokens: ids (or tokens) separated by spaces. Uncased
-            by default (lowercase and strip accents). Lines end at line feeds; invalid UTF-8 is
+            Gives the tokens of Hugging Face tokenizers' BertWordPieceTokenizer(vocab, \
+            lowercase=...) without special tokens: ids (or tokens) separated by spaces. Uncased by \
+            default (lowercase and strip accents). Lines end at line feeds; invalid UTF-8 is \
             replaced by U+FFFD with a warning. Output is in input order whatever the thread count.
 
             Examples:
               bertkit tokenize --vocab vocab.txt corpus.txt > ids.txt
-              echo "Hello, world!" | bertkit tokenize --vocab vocab.txt --tokens --offsets
+              echo "Hello, world!" | bertkit tokenize --vocab vocab.txt --tokens \\
+                  --offsets
             """)
 
     @Argument(help: "Text files (default: standard input; - is standard input).")
@@ -38,24 +39,19 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "After a tab, write each token's START:END character offsets in its line.")
     var offsets = false
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
-    func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
 
     func run() throws {
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let tokenizer = try BertWordPieceTokenizer(vocabularyFile: vocab, lowercase: !cased)
             var options = LineTokenizer.Options()
             options.tokens = tokens
             options.offsets = offsets
-            options.threads = threads
+            options.threads = threadOptions.threads
             let summary = try LineTokenizer(tokenizer: tokenizer, options: options).run(
                 inputs: files.isEmpty ? ["-"] : files, write: Self.writeToStandardOutput, progress: progress)
             if fflush(stdout) != 0 { throw BERTKitError("cannot write the output: \(FileSystem.lastErrorMessage())") }

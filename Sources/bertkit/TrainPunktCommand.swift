@@ -8,10 +8,10 @@ struct TrainPunktCommand: ParsableCommand {
         commandName: "train-punkt",
         abstract: "Learn Punkt sentence-splitting parameters (abbreviations, collocations, sentence starters) from documents.",
         discussion: """
-            Unsupervised, as NLTK's PunktTrainer (Kiss & Strunk 2006), with the same decisions:
-            each document is one training chunk. Documents are read in order until the next one
-            would pass --max-bytes of text. The parameters are written as JSON, for
-            `corpus format --punkt`.
+            Unsupervised, as NLTK's PunktTrainer (Kiss & Strunk 2006), with the same decisions: \
+            each document is one training chunk. Documents are read in order until the next one \
+            would pass --max-bytes of text. The parameters are written as JSON, for `corpus format \
+            --punkt`.
 
             Example:
               bertkit corpus train-punkt docs.jsonl --output punkt.json
@@ -35,15 +35,14 @@ struct TrainPunktCommand: ParsableCommand {
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         if maxBytes < 1 { throw ValidationError("--max-bytes must be at least 1") }
     }
 
     func run() throws {
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let file = try OutputFile(path: output, overwrite: force)
             let reader = try DocumentReader(paths: inputs, format: inputFormat, textField: textField)

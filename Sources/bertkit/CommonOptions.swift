@@ -1,0 +1,75 @@
+import ArgumentParser
+import Corpus
+import Support
+
+/// `--threads`, shared by every command that works on several cores.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = WorkerThread.processorCount
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// `--quiet`, and the progress reporter it configures.
+struct ProgressOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "No progress line or summary (warnings still show).")
+    var quiet = false
+
+    /// A reporter that is silent with `--quiet`.
+    func reporter() -> ProgressReporter { ProgressReporter(enabled: !quiet) }
+}
+
+/// The shard counts and seed of `corpus shard` and `corpus prepare`.
+struct ShardingOptions: ParsableArguments {
+    @Option(help: "Number of training shards.")
+    var trainingShards: Int
+
+    @Option(help: "Number of validation shards.")
+    var validationShards: Int
+
+    @Option(help: "Seed of the shard-id shuffle.")
+    var seed: UInt64 = 12345
+
+    func validate() throws {
+        if trainingShards < 1 { throw ValidationError("--training-shards must be at least 1") }
+        if validationShards < 0 { throw ValidationError("--validation-shards cannot be negative") }
+    }
+
+    /// The sharder's options; `force` replaces an earlier run's shards.
+    func options(force: Bool) -> CorpusSharder.Options {
+        var options = CorpusSharder.Options(trainingShards: trainingShards, validationShards: validationShards)
+        options.seed = seed
+        options.force = force
+        return options
+    }
+}
+
+/// How `corpus format` and `corpus prepare` write sentences.
+struct FormattingOptions: ParsableArguments {
+    @Flag(help: "Start each document with its title (JSON lines' \"title\" field).")
+    var keepTitles = false
+
+    @Flag(help: "Write sentences as BERT BasicTokenizer words joined by spaces (lowercased, accents stripped, punctuation split), as CharacterBERT does.")
+    var preTokenize = false
+
+    @Option(help: "Punkt parameters written by `corpus train-punkt` (default: train on the input).")
+    var punkt: String?
+
+    @Option(help: "Without --punkt: train Punkt on at most this many bytes of the input's text.")
+    var punktSampleBytes: Int = 50_000_000
+
+    /// The formatter's options.
+    var options: CorpusFormatter.Options {
+        var options = CorpusFormatter.Options()
+        options.keepTitles = keepTitles
+        options.preTokenize = preTokenize
+        return options
+    }
+
+    /// The parameters of `--punkt`, or nil when Punkt is to be trained on the input.
+    func loadPunkt() throws -> PunktParameters? {
+        try punkt.map { try PunktParameters.load(from: $0) }
+    }
+}
