@@ -9,63 +9,27 @@ Each command runs `--repeat` times; the fastest run counts. Prints a Markdown ta
 """
 import argparse
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-FIXTURE = os.path.join(REPO, "..", "shared", "data", "wiki",
-                       "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
-
-
-def measure(command, stdout=subprocess.DEVNULL):
-    """Runs a command; returns (wall seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace")
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
-def best(command, repeat):
-    runs = [measure(command) for _ in range(repeat)]
-    return min(runs, key=lambda run: run[0])
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
+from benchlib import ENGLISH_DUMP, RELEASE_BINARY, best, machine, measure, require
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bertkit", default=os.path.join(REPO, ".build", "release", "bertkit"))
+    parser.add_argument("--bertkit", default=RELEASE_BINARY)
     parser.add_argument("--python", default=sys.executable, help="a Python with wikiextractor installed")
     parser.add_argument("--megabytes", type=float, default=60)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    if not os.path.exists(FIXTURE):
-        sys.exit(f"skipped: the English fixture is absent ({FIXTURE})")
+    require(ENGLISH_DUMP, "the English fixture dump")
 
     work = tempfile.mkdtemp(prefix="bertkit-bench-")
     try:
-        subprocess.run([sys.executable, os.path.join(HERE, "make_bench_dump.py"), FIXTURE, work,
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "make_bench_dump.py"), ENGLISH_DUMP, work,
                         "--megabytes", str(args.megabytes)], check=True)
         plain = os.path.join(work, "bench.xml")
         single = os.path.join(work, "bench.xml.bz2")
@@ -83,6 +47,7 @@ def main():
         bunzip_multi = ["bzip2", "-dc", multi]
 
         rows = []
+        reference = best(lambda: measure(wikiextractor), 1)
 
         def row(name, ours, reference, reference_name):
             ours_rate, reference_rate = megabytes / ours[0], megabytes / reference[0]
@@ -90,14 +55,14 @@ def main():
                         f"| {reference_name}: {reference[0]:.2f} s, {reference_rate:.1f} MB/s, {reference[1]:.0f} MB RSS "
                         f"| {ours_rate / reference_rate:.2f}x |")
 
-        row("plain XML, 1 thread", best(bertkit(plain, 1), args.repeat),
-            best(wikiextractor, 1), "WikiExtractor --processes 1")
-        row("single-stream .bz2, 1 thread", best(bertkit(single, 1), args.repeat),
-            best(bunzip_single, args.repeat), "bzip2 -dc")
-        row(f"multistream .bz2, {args.threads} threads", best(bertkit(multi, args.threads), args.repeat),
-            best(bunzip_multi, args.repeat), "bzip2 -dc")
-        row("plain XML, all cores", best(bertkit(plain, args.threads), args.repeat),
-            best(wikiextractor, 1), "WikiExtractor --processes 1")
+        row("plain XML, 1 thread", best(lambda: measure(bertkit(plain, 1)), args.repeat),
+            reference, "WikiExtractor --processes 1")
+        row("single-stream .bz2, 1 thread", best(lambda: measure(bertkit(single, 1)), args.repeat),
+            best(lambda: measure(bunzip_single), args.repeat), "bzip2 -dc")
+        row(f"multistream .bz2, {args.threads} threads", best(lambda: measure(bertkit(multi, args.threads)), args.repeat),
+            best(lambda: measure(bunzip_multi), args.repeat), "bzip2 -dc")
+        row("plain XML, all cores", best(lambda: measure(bertkit(plain, args.threads)), args.repeat),
+            reference, "WikiExtractor --processes 1")
 
         print(f"\nExtraction, {megabytes:.1f} MB of XML (the English fixture's pages repeated); {machine()}\n")
         print("| input | BERTKit | reference | BERTKit / reference (speed) |")

@@ -18,7 +18,6 @@ import argparse
 import glob
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -28,10 +27,8 @@ import time
 
 from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-DATA = os.path.join(REPO, "..", "shared", "data")
-DUMP = os.path.join(DATA, "wiki", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
+from benchlib import DATA, ENGLISH_DUMP as DUMP, RELEASE_BINARY, machine, read_texts
+
 ALICE = os.path.join(DATA, "books", "gutenberg-11-alice-in-wonderland.txt")
 
 
@@ -50,11 +47,6 @@ def extract(args, work):
                 for line in lines:
                     jsonl.write(json.dumps({"text": json.loads(line)["text"]}) + "\n")
     return path
-
-
-def read_documents(path):
-    with open(path, encoding="utf-8") as lines:
-        return [text for text in (json.loads(line)["text"] for line in lines) if text]
 
 
 def timed(function):
@@ -94,7 +86,7 @@ def rate_in(line, label):
 
 
 def measure(args, name, path, work):
-    documents = read_documents(path)
+    documents = read_texts(path)
     megabytes = sum(len(document.encode()) for document in documents) / 1e6
     params = os.path.join(work, "punkt.json")
     sentences = os.path.join(work, "sentences.txt")
@@ -117,19 +109,9 @@ def measure(args, name, path, work):
     return name, megabytes, len(documents), nltk_sentences, our_sentences, best
 
 
-def machine():
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bertkit", default=os.path.join(REPO, ".build", "release", "bertkit"))
+    parser.add_argument("--bertkit", default=RELEASE_BINARY)
     parser.add_argument("--python", default=sys.executable, help="a Python with wikiextractor installed")
     parser.add_argument("--extractor", choices=["wikiextractor", "bertkit"], default="wikiextractor",
                         help="what extracts the English sample's text")

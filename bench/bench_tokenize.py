@@ -13,19 +13,15 @@ same tokens (tests/compat/test_tokenizer_compat.py); the token counts are checke
 Prints a Markdown table.
 """
 import argparse
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-SHARED = os.path.join(REPO, "..", "shared", "data")
-DUMP = os.path.join(SHARED, "wiki", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
-VOCAB = os.path.join(SHARED, "bert", "vocab.txt")
+from benchlib import DATA, ENGLISH_DUMP, RELEASE_BINARY, best, extract_documents, machine, read_texts
+
+VOCAB = os.path.join(DATA, "bert", "vocab.txt")
 
 # Runs in a fresh interpreter so that RAYON_NUM_THREADS is set before tokenizers is imported.
 REFERENCE = """
@@ -44,10 +40,7 @@ print(seconds, sum(len(encoding.ids) for encoding in encodings))
 
 def extract_text(bertkit, work, copies):
     """The dump's article text, one paragraph per line, `copies` times; returns its path."""
-    documents = os.path.join(work, "docs.jsonl")
-    subprocess.run([bertkit, "corpus", "extract", DUMP, "--output", documents, "--quiet"], check=True)
-    with open(documents, encoding="utf-8") as lines:
-        text = "".join(json.loads(line)["text"] + "\n" for line in lines)
+    text = "".join(document + "\n" for document in read_texts(extract_documents(bertkit, work)))
     path = os.path.join(work, "text.txt")
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(text * copies)
@@ -75,33 +68,15 @@ def run_reference(python, path, threads):
     return float(seconds), int(tokens)
 
 
-def best(run, repeat):
-    runs = [run() for _ in range(repeat)]
-    return min(runs, key=lambda result: result[0])
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bertkit", default=os.path.join(REPO, ".build", "release", "bertkit"))
+    parser.add_argument("--bertkit", default=RELEASE_BINARY)
     parser.add_argument("--python", default=sys.executable, help="a Python with tokenizers installed")
     parser.add_argument("--copies", type=int, default=4, help="times the extracted text is repeated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    for needed in (DUMP, VOCAB):
+    for needed in (ENGLISH_DUMP, VOCAB):
         if not os.path.exists(needed):
             sys.exit(f"skipped: {needed} is absent")
     if not os.path.exists(args.bertkit):

@@ -185,7 +185,8 @@ final class ShardWriter {
         assigner = ShardAssigner(count: names.count)
         outputIndex = sharder.outputIndex
         self.writing = writing
-        let bufferSize = max(4096, min(1 << 20, (64 << 20) / max(1, writing.count)))
+        // Small buffers, at most 16 MB in all: memory stays flat whatever the corpus size.
+        let bufferSize = max(4096, min(64 << 10, (16 << 20) / max(1, writing.count)))
         files = try writing.map { try OutputFile(path: directory + "/" + names[$0], overwrite: true, bufferSize: bufferSize) }
     }
 

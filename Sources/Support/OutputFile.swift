@@ -50,11 +50,21 @@ public final class OutputFile {
         TemporaryFiles.unregister(cleanupToken)
     }
 
-    /// Appends bytes.
+    /// Appends bytes. The buffer never grows past its size: what does not fit is flushed
+    /// first, and what is larger than the buffer is written directly.
     public func write<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
-        buffer.append(contentsOf: bytes)
+        if buffer.count + bytes.count > bufferLimit { try flush() }
         bytesWritten += bytes.count
-        if buffer.count >= bufferLimit { try flush() }
+        if bytes.count >= bufferLimit {
+            guard let handle else { throw BERTKitError(file: path, "written after it was closed") }
+            let written = bytes.withContiguousStorageIfAvailable { fwrite($0.baseAddress, 1, $0.count, handle) }
+                ?? Array(bytes).withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+            if written != bytes.count {
+                throw BERTKitError(file: path, "write failed: \(FileSystem.lastErrorMessage())")
+            }
+            return
+        }
+        buffer.append(contentsOf: bytes)
     }
 
     /// Appends the UTF-8 of a string.

@@ -59,6 +59,9 @@ struct FormatCommand: ParsableCommand {
             let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
                                               threads: threadOptions.threads)
                 .run(reader: reader, output: file, progress: progress)
+            if summary.documents == 0 {
+                throw BERTKitError(file: inputs.joined(separator: ", "), "no document with a sentence in it")
+            }
             try file.commit()
             var line = "formatted \(summary.documents) documents (\(Formatting.bytes(summary.textBytes)) of text)"
             line += " into \(summary.sentences) sentences in \(Formatting.duration(summary.seconds))"

@@ -1,0 +1,63 @@
+"""What the benchmarks share: paths, the machine's description, timing and extraction."""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DATA = os.path.join(REPO, "..", "shared", "data")
+ENGLISH_DUMP = os.path.join(DATA, "wiki", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
+RELEASE_BINARY = os.path.join(REPO, ".build", "release", "bertkit")
+
+
+def require(path, what):
+    """Exits with a 'skipped' message when a shared data file is absent."""
+    if not os.path.exists(path):
+        sys.exit(f"skipped: {what} is absent ({path})")
+
+
+def machine():
+    """'2 cores, <CPU model>, Linux <release>': the line each benchmark table names."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
+
+
+def measure(command, stdout=subprocess.DEVNULL, env=None):
+    """Runs a command to completion: (wall seconds, peak RSS in MB, its standard error)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    stderr = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    process.returncode = code
+    if code != 0:
+        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024, stderr
+
+
+def best(run, repeat):
+    """The fastest of `repeat` calls of `run`, by its first element (seconds)."""
+    return min((run() for _ in range(repeat)), key=lambda result: result[0])
+
+
+def extract_documents(bertkit, work):
+    """The English fixture's articles as JSON lines made by `bertkit corpus extract`."""
+    require(ENGLISH_DUMP, "the English fixture dump")
+    path = os.path.join(work, "english.jsonl")
+    subprocess.run([bertkit, "corpus", "extract", ENGLISH_DUMP, "--output", path, "--quiet", "--force"], check=True)
+    return path
+
+
+def read_texts(path):
+    """The non-empty "text" fields of a JSON lines file."""
+    with open(path, encoding="utf-8") as lines:
+        return [text for text in (json.loads(line)["text"] for line in lines) if text]
