@@ -1,3 +1,4 @@
+import Support
 /// A cursor over JSON text that decodes the values its caller asks for and skips the rest,
 /// without building a document.
 ///
@@ -170,30 +171,9 @@ struct JSONScanner {
                     index = mark  // not a pair: the high surrogate stands alone
                 }
             }
-            Self.appendUTF8(Unicode.Scalar(value) ?? "\u{FFFD}", to: &output)
+            UTF8Codec.append(Unicode.Scalar(value) ?? "\u{FFFD}", to: &output)
         default:
             throw Malformed("invalid escape '\\\(Unicode.Scalar(escaped))' at byte \(index - 2)")
-        }
-    }
-
-    /// Appends the UTF-8 of a scalar.
-    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
-        let value = scalar.value
-        switch value {
-        case ..<0x80:
-            output.append(UInt8(value))
-        case ..<0x800:
-            output.append(UInt8(0xC0 | value >> 6))
-            output.append(UInt8(0x80 | value & 0x3F))
-        case ..<0x10000:
-            output.append(UInt8(0xE0 | value >> 12))
-            output.append(UInt8(0x80 | value >> 6 & 0x3F))
-            output.append(UInt8(0x80 | value & 0x3F))
-        default:
-            output.append(UInt8(0xF0 | value >> 18))
-            output.append(UInt8(0x80 | value >> 12 & 0x3F))
-            output.append(UInt8(0x80 | value >> 6 & 0x3F))
-            output.append(UInt8(0x80 | value & 0x3F))
         }
     }
 

@@ -125,19 +125,6 @@ public struct UTF8Sanitizer: Sendable {
         func unit(_ at: Int) -> UInt32 {
             littleEndian ? UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 : UInt32(bytes[at]) << 8 | UInt32(bytes[at + 1])
         }
-        func append(_ scalar: UInt32) {
-            switch scalar {
-            case ..<0x80: output.append(UInt8(scalar))
-            case ..<0x800:
-                output.append(UInt8(0xC0 | scalar >> 6)); output.append(UInt8(0x80 | scalar & 0x3F))
-            case ..<0x10000:
-                output.append(UInt8(0xE0 | scalar >> 12)); output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-                output.append(UInt8(0x80 | scalar & 0x3F))
-            default:
-                output.append(UInt8(0xF0 | scalar >> 18)); output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-                output.append(UInt8(0x80 | scalar >> 6 & 0x3F)); output.append(UInt8(0x80 | scalar & 0x3F))
-            }
-        }
         while index + 1 < bytes.count {
             let first = unit(index)
             if first >= 0xD800 && first < 0xDC00 {
@@ -145,7 +132,7 @@ public struct UTF8Sanitizer: Sendable {
                 if index + 3 < bytes.count {
                     let second = unit(index + 2)
                     if second >= 0xDC00 && second < 0xE000 {
-                        append(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+                        UTF8Codec.append(Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!, to: &output)
                         index += 4
                         continue
                     }
@@ -158,7 +145,7 @@ public struct UTF8Sanitizer: Sendable {
                 noteReplacement(at: inputOffset + index)
                 index += 2
             } else {
-                append(first)
+                UTF8Codec.append(Unicode.Scalar(first)!, to: &output)
                 index += 2
             }
         }

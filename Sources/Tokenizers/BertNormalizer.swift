@@ -1,3 +1,4 @@
+import Support
 /// BERT's text normalization, the same as Hugging Face `tokenizers`' `BertNormalizer`.
 ///
 /// In order, each step optional:

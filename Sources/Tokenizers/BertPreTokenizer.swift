@@ -1,3 +1,4 @@
+import Support
 /// BERT's pre-tokenization, the same as Hugging Face `tokenizers`' `BertPreTokenizer`: splits
 /// normalized text into words at whitespace, which is dropped, and around punctuation (ASCII
 /// punctuation or a P* general category), each mark a word of its own.

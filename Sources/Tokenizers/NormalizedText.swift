@@ -1,3 +1,4 @@
+import Support
 /// Normalized text in UTF-8 that remembers, byte by byte, which character of the original
 /// text each byte came from, so that tokens can be given offsets into the original.
 ///

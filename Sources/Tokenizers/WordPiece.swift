@@ -1,3 +1,4 @@
+import Support
 /// The WordPiece model, the same as Hugging Face `tokenizers`' `WordPiece`: splits a word
 /// into vocabulary tokens greedily, longest match first, pieces after the first looked up
 /// with the continuing-subword prefix ("##").

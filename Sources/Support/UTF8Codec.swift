@@ -1,11 +1,11 @@
 /// Decodes and encodes single Unicode scalars in UTF-8 buffers, for the hot loops that walk
 /// text byte by byte.
-enum UTF8Codec {
+public enum UTF8Codec {
     /// The scalar starting at `index` of valid UTF-8 and its length in bytes. A bad lead or
     /// continuation byte or a truncated sequence gives U+FFFD and a length of 1, so that a
     /// walk over any bytes stays in bounds and ends.
-    @inline(__always)
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (scalar: Unicode.Scalar, length: Int) {
+    @inlinable @inline(__always)
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (scalar: Unicode.Scalar, length: Int) {
         let lead = UInt32(bytes[index])
         if lead < 0x80 { return (Unicode.Scalar(UInt8(lead)), 1) }
         let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
@@ -21,12 +21,12 @@ enum UTF8Codec {
     }
 
     /// Whether `byte` continues a multi-byte sequence rather than starting a scalar.
-    @inline(__always)
-    static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+    @inlinable @inline(__always)
+    public static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
     /// Appends the UTF-8 encoding of `scalar`.
-    @inline(__always)
-    static func append(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public static func append(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
         let value = scalar.value
         switch value {
         case ..<0x80:
