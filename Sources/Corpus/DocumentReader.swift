@@ -30,17 +30,10 @@ public final class DocumentReader {
     private let field: [UInt8]
     private let titleKey: [UInt8]?
     private var pathIndex = -1
-    private var file: FileChunkReader?
-    private var buffer: [UInt8] = []
-    /// Where the unread bytes of `buffer` start.
-    private var position = 0
-    /// Where the search for the next "\n" resumes: `buffer` before it has none.
-    private var searched = 0
-    private var atEndOfFile = true
-    private var lineNumber = 0
-    /// Bytes of the files consumed so far, for progress.
-    public private(set) var bytesRead = 0
+    private var reader: LineReader?
     private var bytesOfEarlierFiles = 0
+    /// Bytes of the files consumed so far, for progress.
+    public var bytesRead: Int { bytesOfEarlierFiles + (reader?.bytesRead ?? 0) }
 
     /// Prepares to read `paths` in order; with `titleField`, `title` holds each JSON
     /// document's title.
@@ -64,22 +57,22 @@ public final class DocumentReader {
     public func next() throws -> String? {
         switch format {
         case .jsonl:
-            while let line = try nextLine() {
-                if let text = try jsonText(line), !text.isEmpty { return text }
+            while let text = try nextLine({ try jsonText($0) }) {
+                if let text, !text.isEmpty { return text }
             }
         case .lines:
-            while let line = try nextLine() {
-                if !isBlank(line) { return text(line) }
+            while let text = try nextLine({ isBlank($0) ? nil : String(decoding: $0, as: UTF8.self) }) {
+                if let text { return text }
             }
         case .blocks:
             var block: [UInt8] = []
-            while let line = try nextLine() {
-                if isBlank(line) {
-                    if !block.isEmpty { break }
-                    continue
-                }
+            while let ended = try nextLine({ line -> Bool in
+                if isBlank(line) { return !block.isEmpty }
                 if !block.isEmpty { block.append(0x0A) }
-                block.append(contentsOf: buffer[line])
+                block.append(contentsOf: line)
+                return false
+            }) {
+                if ended { break }
             }
             if !block.isEmpty { return String(decoding: block, as: UTF8.self) }
         }
@@ -88,104 +81,55 @@ public final class DocumentReader {
 
     /// The document in the JSON object on a line, nil for a blank line. The object's other
     /// members are skipped undecoded; of a repeated key the last value counts, as in Python.
-    private func jsonText(_ line: Range<Int>) throws -> String? {
+    private func jsonText(_ line: UnsafeBufferPointer<UInt8>) throws -> String? {
         if isBlank(line) { return nil }
         var value: [UInt8]?
         title = nil
         do {
-            try buffer.withUnsafeBufferPointer {
-                var scanner = JSONScanner(UnsafeBufferPointer(rebasing: $0[line]))
-                try scanner.object { scanner, key in
-                    if key == field {
-                        guard scanner.peek() == UInt8(ascii: "\"") else {
-                            throw JSONScanner.Malformed("\"\(textField)\" is not a string")
-                        }
-                        value = try scanner.string()
-                    } else if key == titleKey, scanner.peek() == UInt8(ascii: "\"") {
-                        title = String(decoding: try scanner.string(), as: UTF8.self)
-                    } else {
-                        try scanner.skipValue()
+            var scanner = JSONScanner(line)
+            try scanner.object { scanner, key in
+                if key == field {
+                    guard scanner.peek() == UInt8(ascii: "\"") else {
+                        throw JSONScanner.Malformed("\"\(textField)\" is not a string")
                     }
+                    value = try scanner.string()
+                } else if key == titleKey, scanner.peek() == UInt8(ascii: "\"") {
+                    title = String(decoding: try scanner.string(), as: UTF8.self)
+                } else {
+                    try scanner.skipValue()
                 }
-                try scanner.end()
             }
+            try scanner.end()
         } catch let error as JSONScanner.Malformed {
-            throw BERTKitError(file: paths[pathIndex], place: "line \(lineNumber)", error.message)
+            throw BERTKitError(file: paths[pathIndex], place: "line \(reader?.lineNumber ?? 0)", error.message)
         }
         guard let value else {
-            throw BERTKitError(file: paths[pathIndex], place: "line \(lineNumber)", "no \"\(textField)\" field")
+            throw BERTKitError(file: paths[pathIndex], place: "line \(reader?.lineNumber ?? 0)", "no \"\(textField)\" field")
         }
         return String(decoding: value, as: UTF8.self)
     }
 
-    /// A line as a document.
-    private func text(_ line: Range<Int>) -> String {
-        buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[line]), as: UTF8.self) }
-    }
-
     /// Whether a line holds nothing but spaces, tabs and carriage returns.
-    private func isBlank(_ line: Range<Int>) -> Bool {
-        buffer[line].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
-    /// The next line of the files, without its "\r\n" or "\n", as a range of `buffer`
-    /// valid until the next call; nil after the last file.
-    private func nextLine() throws -> Range<Int>? {
+    /// Calls `body` with the next line of the files (without a UTF-8 byte-order mark at the
+    /// start of a file); nil after the last line of the last file.
+    private func nextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result? {
         while true {
-            if let newline = buffer.withUnsafeBufferPointer({ findNewline($0, from: max(position, searched)) }) {
-                let start = position
-                position = newline + 1
-                return finishLine(start, newline)
+            if let reader, let result = try reader.next({ line in
+                let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+                let skip = reader.lineNumber == 1 && line.starts(with: bom) ? 3 : 0
+                return try body(UnsafeBufferPointer(rebasing: line[skip...]))
+            }) {
+                return result
             }
-            searched = buffer.count
-            if !atEndOfFile {
-                try readMore()
-            } else if position < buffer.count {
-                let start = position
-                position = buffer.count
-                return finishLine(start, buffer.count)
-            } else if !(try openNextFile()) {
-                return nil
-            }
+            if let reader { bytesOfEarlierFiles += reader.bytesRead }
+            reader = nil
+            pathIndex += 1
+            guard pathIndex < paths.count else { return nil }
+            reader = try LineReader(path: paths[pathIndex])
         }
-    }
-
-    /// Counts a line read and returns it without a final "\r".
-    private func finishLine(_ start: Int, _ end: Int) -> Range<Int> {
-        lineNumber += 1
-        bytesRead = bytesOfEarlierFiles + (file?.offset ?? 0) - (buffer.count - position)
-        return start..<(end > start && buffer[end - 1] == 0x0D ? end - 1 : end)
-    }
-
-    /// The index of the next "\n" from `start`, found with memchr.
-    private func findNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard start < bytes.count, let base = bytes.baseAddress,
-              let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
-        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-    }
-
-    /// Appends the next chunk of the file to the unread bytes.
-    private func readMore() throws {
-        buffer.removeFirst(position)
-        searched -= position
-        position = 0
-        let chunk = try file!.read()
-        if chunk.isEmpty { atEndOfFile = true } else { buffer += chunk }
-    }
-
-    /// Opens the next file, skipping a byte-order mark; false after the last one.
-    private func openNextFile() throws -> Bool {
-        if let file { bytesOfEarlierFiles += file.offset }
-        file = nil
-        pathIndex += 1
-        guard pathIndex < paths.count else { return false }
-        let reader = try FileChunkReader(path: paths[pathIndex])
-        file = reader
-        buffer = try reader.read()
-        position = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        searched = position
-        atEndOfFile = buffer.isEmpty
-        lineNumber = 0
-        return true
     }
 }
