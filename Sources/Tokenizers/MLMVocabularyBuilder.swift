@@ -36,6 +36,7 @@ public struct MLMVocabularyBuilder: Sendable {
 
     /// Counts the whitespace-separated tokens of UTF-8 text; returns 0 (nothing is left out).
     public static func countTokens(utf8 text: UnsafeBufferPointer<UInt8>, into counter: inout TokenCounter) -> Int {
+        let asciiSpace = Self.asciiSpace
         var tokenStart = 0
         var index = 0
         while index < text.count {

@@ -11,11 +11,13 @@ import Darwin
 /// chunks of a text merge into one; merging them in text order keeps the first-seen order
 /// of the whole text, which is what Python's `Counter` keeps and breaks its ties by.
 public struct TokenCounter: Sendable {
-    /// One distinct string: where its bytes are in the arena, its hash and its count.
+    /// One distinct string: where its bytes are in the arena, its length, hash and first
+    /// eight bytes (so that most strings compare without a look into the arena), its count.
     private struct Entry: Sendable {
         var start: Int
         var length: Int
         var hash: UInt64
+        var head: UInt64
         var count: Int
     }
 
@@ -34,23 +36,15 @@ public struct TokenCounter: Sendable {
 
     /// Adds `occurrences` to the count of `bytes`.
     public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, occurrences: Int = 1) {
-        let hash = Self.hash(bytes)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            let index = Int(slots[slot]) - 1
-            if entries[index].hash == hash && equals(entries[index], bytes) {
-                entries[index].count += occurrences
-                total += occurrences
-                return
-            }
-            slot = (slot + 1) & mask
-        }
+        let head = Self.head(bytes)
+        let hash = Self.hash(bytes, head: head)
+        total += occurrences
+        let (found, slot) = find(bytes, hash: hash, head: head)
+        if let found { return entries[found].count += occurrences }
         precondition(entries.count < Int(Int32.max), "more distinct strings than a counter holds")
-        entries.append(Entry(start: arena.count, length: bytes.count, hash: hash, count: occurrences))
+        entries.append(Entry(start: arena.count, length: bytes.count, hash: hash, head: head, count: occurrences))
         arena.append(contentsOf: bytes)
         slots[slot] = Int32(entries.count)
-        total += occurrences
         if entries.count * 2 > slots.count { grow() }
     }
 
@@ -81,11 +75,26 @@ public struct TokenCounter: Sendable {
         }
     }
 
-    private func equals(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard entry.length == bytes.count else { return false }
-        guard let base = bytes.baseAddress else { return true }
-        return arena.withUnsafeBufferPointer { arena in
-            memcmp(arena.baseAddress! + entry.start, base, entry.length) == 0
+    /// The entry holding `bytes`, or nil and the empty slot where it would go.
+    @inline(__always)
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, head: UInt64) -> (entry: Int?, slot: Int) {
+        slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                arena.withUnsafeBufferPointer { arena in
+                    let mask = slots.count - 1
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while slots[slot] != 0 {
+                        let index = Int(slots[slot]) - 1
+                        let entry = entries[index]
+                        if entry.hash == hash && entry.head == head && entry.length == bytes.count
+                            && (entry.length <= 8 || memcmp(arena.baseAddress! + entry.start + 8, bytes.baseAddress! + 8, entry.length - 8) == 0) {
+                            return (index, slot)
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    return (nil, slot)
+                }
+            }
         }
     }
 
@@ -100,22 +109,40 @@ public struct TokenCounter: Sendable {
         }
     }
 
-    /// A 64-bit hash of `bytes`, eight bytes at a time, each word mixed in by multiplication.
+    /// The first eight bytes of `bytes` in memory order, zero-padded, read without touching
+    /// bytes beyond them.
     @inline(__always)
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return hash }
-        let raw = UnsafeRawPointer(base)
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 29
-            offset += 8
+    private static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        switch raw.count {
+        case 8...:
+            return raw.loadUnaligned(as: UInt64.self)
+        case 4...7:
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self).littleEndian)
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian)
+            return UInt64(littleEndian: low | high << (8 * UInt64(raw.count - 4)))
+        default:
+            var value: UInt64 = 0
+            for (offset, byte) in raw.enumerated() { value |= UInt64(byte) << (8 * UInt64(offset)) }
+            return UInt64(littleEndian: value)
         }
-        if offset < bytes.count {
-            var tail: UInt64 = 0
-            for (shift, byte) in zip(stride(from: 0, to: 64, by: 8), bytes[offset...]) { tail |= UInt64(byte) << UInt64(shift) }
-            hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+    }
+
+    /// A 64-bit hash of `bytes`, whose head is `head`: eight bytes at a time, the last word
+    /// overlapping the one before it, each mixed in by multiplication.
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, head: UInt64) -> UInt64 {
+        var hash = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count) ^ head) &* 0xBF58_476D_1CE4_E5B9
+        if bytes.count > 8 {
+            let raw = UnsafeRawBufferPointer(bytes)
+            var offset = 8
+            while offset + 8 <= raw.count {
+                hash = (hash ^ hash >> 29 ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                offset += 8
+            }
+            if offset < raw.count {
+                hash = (hash ^ hash >> 29 ^ raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+            }
         }
         hash ^= hash >> 32
         hash &*= 0xD6E8_FEB8_6659_FD93
