@@ -14,9 +14,6 @@ struct PairQueue {
 
     private var entries: [Entry] = []
 
-    /// Whether the queue is empty.
-    var isEmpty: Bool { entries.isEmpty }
-
     /// Adds an entry.
     mutating func push(_ entry: Entry) {
         entries.append(entry)

@@ -59,7 +59,8 @@ struct SubwordMerger {
     }
 
     /// The most frequent pair (the smaller pair among equals), or nil when no pair occurs
-    /// at least `minimumCount` times (and at least once).
+    /// at least `minimumCount` times (and at least once). The pair leaves the queue: the
+    /// caller merges it before asking for the next.
     mutating func bestPair(minimumCount: Int) -> Pair? {
         if !queued {
             queued = true

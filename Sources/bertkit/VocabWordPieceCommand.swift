@@ -131,6 +131,9 @@ struct VocabWordPieceCommand: ParsableCommand {
         line += ") from \(counted.counter.total) words (\(counted.counter.count) distinct, \(Formatting.bytes(counted.inputBytes)))"
         line += "; counting \(Formatting.duration(counted.seconds)) (\(rate(counted.inputBytes, counted.seconds)))"
         line += ", merging \(Formatting.duration(result.seconds)) -> \(output)"
+        if result.tokens.count - result.paddingTokens < vocabSize {
+            line += "; no pair of pieces is left that occurs at least \(max(1, minFrequency)) times, so the vocabulary is smaller than \(vocabSize)"
+        }
         return line
     }
 }
