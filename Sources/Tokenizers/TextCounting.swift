@@ -38,19 +38,22 @@ public struct TextCounting: Sendable {
     /// Counts the strings of valid UTF-8 text into a counter and returns how many it left out.
     public typealias CountFunction = (UnsafeBufferPointer<UInt8>, inout TokenCounter) -> Int
 
-    /// The size of the chunks read from files, a trade between the work of counting a chunk
-    /// (more distinct strings, more cache misses) and the work of merging its counts.
-    public static let chunkSize = 2 << 20
+    /// The default size of the chunks read from files, a trade between the work of counting
+    /// a chunk (more distinct strings, more cache misses) and the work of merging its counts.
+    public static let defaultChunkSize = 2 << 20
 
     /// Counting threads.
     public let threads: Int
     /// What is counted, for progress lines: "words", "tokens".
     public let noun: String
+    /// The size of the chunks read from files (a longer line makes a longer chunk).
+    public let chunkSize: Int
 
     /// A count on `threads` workers whose progress lines speak of `noun`.
-    public init(threads: Int, noun: String) {
+    public init(threads: Int, noun: String, chunkSize: Int = defaultChunkSize) {
         self.threads = max(1, threads)
         self.noun = noun
+        self.chunkSize = chunkSize
     }
 
     /// Counts the text files `paths` (read in order, in chunks of whole lines) with `count`.
@@ -58,7 +61,7 @@ public struct TextCounting: Sendable {
     public func run(files paths: [String], count: @escaping CountFunction, progress: ProgressReporter) throws -> Result {
         try run(inputs: paths, produce: { emit in
             for (index, path) in paths.enumerated() {
-                let reader = try LineChunkReader(path: path, chunkSize: Self.chunkSize)
+                let reader = try LineChunkReader(path: path, chunkSize: chunkSize)
                 while let bytes = try reader.read() { try emit(Chunk(bytes: bytes, input: index)) }
             }
         }, count: count, progress: progress)

@@ -106,7 +106,7 @@ struct VocabWordPieceCommand: ParsableCommand {
         }
     }
 
-    /// Emits the documents of JSON-lines files in chunks of about `TextCounting.chunkSize`, a document per line.
+    /// Emits the documents of JSON-lines files in chunks of about `TextCounting.defaultChunkSize`, a document per line.
     private func jsonlChunks(_ files: [String]) throws -> (_ emit: (TextCounting.Chunk) throws -> Void) throws -> Void {
         let reader = try DocumentReader(paths: files, format: .jsonl, textField: textField)
         return { emit in
@@ -114,7 +114,7 @@ struct VocabWordPieceCommand: ParsableCommand {
             while let document = try reader.next() {
                 chunk += document.utf8
                 chunk.append(UInt8(ascii: "\n"))
-                if chunk.count >= TextCounting.chunkSize {
+                if chunk.count >= TextCounting.defaultChunkSize {
                     try emit(TextCounting.Chunk(bytes: chunk, input: 0))
                     chunk.removeAll(keepingCapacity: true)
                 }

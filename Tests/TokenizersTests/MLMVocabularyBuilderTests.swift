@@ -55,8 +55,13 @@ import Support
         let text = (0..<50000).map { "token\($0 % 313) and\($0 % 7) the" }.joined(separator: "\n")
         let path = temporaryFile(Array(text.utf8) + [0x20, 0xC3, 0x0A])
         let progress = ProgressReporter(enabled: false)
-        let one = try MLMVocabularyBuilder(maxVocabularySize: 50, threads: 1).count(files: [path], progress: progress)
-        let four = try MLMVocabularyBuilder(maxVocabularySize: 50, threads: 4).count(files: [path], progress: progress)
+        func count(threads: Int) throws -> TextCounting.Result {
+            try TextCounting(threads: threads, noun: "tokens", chunkSize: 4096)
+                .run(files: [path], count: MLMVocabularyBuilder.countTokens, progress: progress)
+        }
+        let one = try count(threads: 1)
+        let four = try count(threads: 4)
+        #expect(try MLMVocabularyBuilder(threads: 2).count(files: [path], progress: progress).counter.total == 150_001)
         let builder = MLMVocabularyBuilder(maxVocabularySize: 50)
         #expect(builder.vocabulary(from: one.counter) == builder.vocabulary(from: four.counter))
         #expect(one.counter.total == 150_001)

@@ -132,7 +132,7 @@ import Support
         let lines = (0..<20000).map { "line \($0 % 97) of the text, café \($0 % 13)" }
         let path = temporaryFile(Array(lines.joined(separator: "\n").utf8) + [0xFF, 0x0A])
         func count(threads: Int) throws -> TextCounting.Result {
-            try TextCounting(threads: threads, noun: "words")
+            try TextCounting(threads: threads, noun: "words", chunkSize: 4096)
                 .run(files: [path], count: { trainer.countWords(utf8: $0, into: &$1) }, progress: ProgressReporter(enabled: false))
         }
         let one = try count(threads: 1)
