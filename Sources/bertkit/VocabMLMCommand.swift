@@ -8,11 +8,12 @@ struct VocabMLMCommand: ParsableCommand {
         commandName: "mlm",
         abstract: "Build CharacterBERT's MLM vocabulary: the most frequent tokens of a formatted, pre-tokenized corpus.",
         discussion: """
-            Counts the whitespace-separated tokens (as Python's str.split() separates them) and
-            writes the --max-vocabulary-size most frequent as "{count} {token}" lines, most
-            frequent first, ties in order of first occurrence: the file that CharacterBERT's
-            build_mlm_vocabulary.py writes. The MLM id of a token is its line number from 0; there
-            are no special tokens. Uses every core; memory holds the counts only.
+            Counts the whitespace-separated tokens (as Python's str.split() separates
+            them) and writes the --max-vocabulary-size most frequent as
+            "{count} {token}" lines, most frequent first, ties in order of first
+            occurrence: the file that CharacterBERT's build_mlm_vocabulary.py writes.
+            The MLM id of a token is its line number from 0; there are no special
+            tokens. Uses every core; memory holds the counts only.
 
             Example:
               bertkit vocab mlm shards/ --output mlm_vocab.txt --max-vocabulary-size 100000

@@ -9,13 +9,14 @@ struct VocabWordPieceCommand: ParsableCommand {
         commandName: "wordpiece",
         abstract: "Learn a WordPiece vocabulary (vocab.txt) from text, as Hugging Face's BertWordPieceTokenizer.train does.",
         discussion: """
-            Counts words as BERT's tokenizer splits them (clean text, CJK padding, lowercase and
-            strip accents unless --cased; whitespace and punctuation), then merges the most
-            frequent pairs of pieces, pieces after a word's first carrying "##". The file lists
-            [PAD] [UNK] [CLS] [SEP] [MASK], the --unused rows, the alphabet (characters, then their
-            "##" forms), the learned pieces, then [unused…] padding rows. It loads in
-            `bertkit tokenize --vocab` and in tokenizers' BertWordPieceTokenizer. Counting uses
-            every core and holds counts only; words over 100 characters (always [UNK]) are left out.
+            Counts words as BERT's tokenizer splits them (clean text, CJK padding,
+            lowercase and strip accents unless --cased; whitespace and punctuation),
+            then merges the most frequent pairs of pieces, pieces after a word's first
+            carrying "##". The file lists [PAD] [UNK] [CLS] [SEP] [MASK], the --unused
+            rows, the alphabet (characters, then their "##" forms), the learned pieces,
+            then [unused…] padding rows. It loads in `bertkit tokenize --vocab` and in
+            tokenizers' BertWordPieceTokenizer. Counting uses every core and holds
+            counts only; words over 100 characters (always [UNK]) are left out.
 
             Examples:
               bertkit vocab wordpiece shards/ --output vocab.txt --vocab-size 30522 --pad-to-multiple-of 8
