@@ -37,7 +37,22 @@ public struct TokenCounter: Sendable {
     /// Adds `occurrences` to the count of `bytes`.
     public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, occurrences: Int = 1) {
         let head = Self.head(bytes)
-        let hash = Self.hash(bytes, head: head)
+        add(bytes, hash: Self.hash(bytes, head: head), head: head, occurrences: occurrences)
+    }
+
+    /// Adds every count of `other`, its new strings after this counter's in `other`'s order.
+    public mutating func merge(_ other: TokenCounter) {
+        other.arena.withUnsafeBufferPointer { arena in
+            for entry in other.entries {
+                add(UnsafeBufferPointer(rebasing: arena[entry.start..<entry.start + entry.length]),
+                    hash: entry.hash, head: entry.head, occurrences: entry.count)
+            }
+        }
+    }
+
+    /// Adds `occurrences` to the count of `bytes`, whose hash and head are known.
+    @inline(__always)
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, head: UInt64, occurrences: Int) {
         total += occurrences
         let (found, slot) = find(bytes, hash: hash, head: head)
         if let found { return entries[found].count += occurrences }
@@ -46,15 +61,6 @@ public struct TokenCounter: Sendable {
         arena.append(contentsOf: bytes)
         slots[slot] = Int32(entries.count)
         if entries.count * 2 > slots.count { grow() }
-    }
-
-    /// Adds every count of `other`, its new strings after this counter's in `other`'s order.
-    public mutating func merge(_ other: TokenCounter) {
-        other.arena.withUnsafeBufferPointer { arena in
-            for entry in other.entries {
-                add(UnsafeBufferPointer(rebasing: arena[entry.start..<entry.start + entry.length]), occurrences: entry.count)
-            }
-        }
     }
 
     /// The count of the `index`-th distinct string (in first-seen order).
