@@ -46,13 +46,15 @@ final class LineChunkReader {
         while !atEnd {
             var chunk = carry
             let start = chunk.count
-            chunk += repeatElement(0, count: chunkSize)
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress! + start, 1, chunkSize, handle) }
-            if count < chunkSize && ferror(handle) != 0 {
+            // A line longer than a chunk doubles the read, so that reading it stays linear.
+            let size = max(chunkSize, start)
+            chunk += repeatElement(0, count: size)
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress! + start, 1, size, handle) }
+            if count < size && ferror(handle) != 0 {
                 throw BERTKitError(file: name, "read failed: \(FileSystem.lastErrorMessage())")
             }
-            chunk.removeLast(chunkSize - count)
-            atEnd = count < chunkSize
+            chunk.removeLast(size - count)
+            atEnd = count < size
             if let lastLineFeed = chunk.lastIndex(of: UInt8(ascii: "\n")) {
                 carry = Array(chunk[(lastLineFeed + 1)...])
                 chunk.removeSubrange((lastLineFeed + 1)...)

@@ -95,7 +95,8 @@ public final class WordPiece: Sendable {
         return nil
     }
 
-    private static func characterCount(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The number of characters (Unicode scalars) of UTF-8 text.
+    static func characterCount(_ word: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         for byte in word where !UTF8Codec.isContinuation(byte) { count += 1 }
         return count

@@ -11,10 +11,11 @@ struct BERTKit: ParsableCommand {
               corpus   get and prepare a corpus: download, extract, format, shard, prepare,
                        train-punkt
               tokenize BERT WordPiece tokenization of text, line by line
+              vocab    learn vocabularies: wordpiece (BERT), mlm (CharacterBERT)
               demo     run the whole pipeline on the bundled sample corpus
             """,
         version: BERTKitVersion.string,
-        subcommands: [CorpusCommand.self, TokenizeCommand.self, DemoCommand.self])
+        subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DemoCommand.self])
 }
 
 /// The version printed by `--version` and written into outputs that record their maker.
