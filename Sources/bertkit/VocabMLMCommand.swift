@@ -28,26 +28,23 @@ struct VocabMLMCommand: ParsableCommand {
     @Option(help: "The most tokens kept.")
     var maxVocabularySize: Int = 100_000
 
-    @Option(help: "Counting threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         if maxVocabularySize < 1 { throw ValidationError("--max-vocabulary-size must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let files = try VocabCommand.textFiles(inputs)
             let file = try OutputFile(path: output, overwrite: force)
-            let builder = MLMVocabularyBuilder(maxVocabularySize: maxVocabularySize, threads: threads)
+            let builder = MLMVocabularyBuilder(maxVocabularySize: maxVocabularySize, threads: threadOptions.threads)
             let counted = try builder.count(files: files, progress: progress)
             VocabCommand.warnOfReplacements(counted, progress)
             if counted.counter.count == 0 {

@@ -58,14 +58,12 @@ struct VocabWordPieceCommand: ParsableCommand {
     @Option(help: "The field holding the text in JSON lines.")
     var textField: String = "text"
 
-    @Option(help: "Counting threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress line or summary.")
-    var quiet = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         if vocabSize < 1 { throw ValidationError("--vocab-size must be at least 1") }
@@ -73,7 +71,6 @@ struct VocabWordPieceCommand: ParsableCommand {
         if limitAlphabet < 0 { throw ValidationError("--limit-alphabet cannot be negative") }
         if unused < 0 { throw ValidationError("--unused cannot be negative") }
         if let padToMultipleOf, padToMultipleOf < 1 { throw ValidationError("--pad-to-multiple-of must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -84,11 +81,11 @@ struct VocabWordPieceCommand: ParsableCommand {
         options.unusedTokens = unused
         options.padToMultipleOf = padToMultipleOf
         let trainer = WordPieceTrainer(options: options, normalizer: BertNormalizer(lowercase: !cased))
-        let progress = ProgressReporter(enabled: !quiet)
+        let progress = progressOptions.reporter()
         try CommandErrors.report {
             let files = try VocabCommand.textFiles(inputs)
             let file = try OutputFile(path: output, overwrite: force)
-            let counting = TextCounting(threads: threads, noun: "words")
+            let counting = TextCounting(threads: threadOptions.threads, noun: "words")
             let count: TextCounting.CountFunction = { trainer.countWords(utf8: $0, into: &$1) }
             let counted = inputFormat == .jsonl
                 ? try counting.run(inputs: files, produce: jsonlChunks(files), count: count, progress: progress)
