@@ -34,6 +34,8 @@ public final class DocumentReader {
     private var bytesOfEarlierFiles = 0
     /// Bytes of the files consumed so far, for progress.
     public var bytesRead: Int { bytesOfEarlierFiles + (reader?.bytesRead ?? 0) }
+    /// Invalid UTF-8 sequences replaced by U+FFFD so far.
+    public private(set) var invalidUTF8Replaced = 0
 
     /// Prepares to read `paths` in order; with `titleField`, `title` holds each JSON
     /// document's title.
@@ -61,7 +63,7 @@ public final class DocumentReader {
                 if let text, !text.isEmpty { return text }
             }
         case .lines:
-            while let text = try nextLine({ isBlank($0) ? nil : String(decoding: $0, as: UTF8.self) }) {
+            while let text = try nextLine({ isBlank($0) ? nil : decode($0) }) {
                 if let text { return text }
             }
         case .blocks:
@@ -74,7 +76,7 @@ public final class DocumentReader {
             }) {
                 if ended { break }
             }
-            if !block.isEmpty { return String(decoding: block, as: UTF8.self) }
+            if !block.isEmpty { return block.withUnsafeBufferPointer { decode($0) } }
         }
         return nil
     }
@@ -106,7 +108,15 @@ public final class DocumentReader {
         guard let value else {
             throw BERTKitError(file: paths[pathIndex], place: "line \(reader?.lineNumber ?? 0)", "no \"\(textField)\" field")
         }
-        return String(decoding: value, as: UTF8.self)
+        return value.withUnsafeBufferPointer { decode($0) }
+    }
+
+    /// The text of UTF-8 bytes, each invalid sequence replaced by U+FFFD and counted.
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var sanitizer = UTF8Sanitizer(detectEncoding: false)
+        let valid = sanitizer.convert(Array(bytes), final: true)
+        invalidUTF8Replaced += sanitizer.replacements
+        return String(decoding: valid, as: UTF8.self)
     }
 
     /// Whether a line holds nothing but spaces, tabs and carriage returns.

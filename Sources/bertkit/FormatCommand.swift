@@ -59,6 +59,9 @@ struct FormatCommand: ParsableCommand {
             let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
                                               threads: threadOptions.threads)
                 .run(reader: reader, output: file, progress: progress)
+            if reader.invalidUTF8Replaced > 0 {
+                progress.warn("\(reader.invalidUTF8Replaced) invalid UTF-8 sequence(s) in the input replaced by U+FFFD")
+            }
             if summary.documents == 0 {
                 throw BERTKitError(file: inputs.joined(separator: ", "), "no document with a sentence in it")
             }

@@ -92,3 +92,18 @@ def test_shard_refuses_more_shards_than_documents_and_a_full_directory(bertkit, 
     run(bertkit, "shard", str(tmp_path / "formatted.txt"), "--output", str(tmp_path / "full"),
         "--training-shards", "2", "--validation-shards", "1", "--force")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+def test_format_replaces_and_counts_invalid_utf8(bertkit, tmp_path):
+    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "Bad \xff byte here. Second sentence \xc3( ok."}\n')
+    result = run(bertkit, "format", str(tmp_path / "bad.jsonl"), "--output", str(tmp_path / "out.txt"))
+    assert "2 invalid UTF-8 sequence(s)" in result.stderr
+    assert (tmp_path / "out.txt").read_text() == "Bad \ufffd byte here.\nSecond sentence \ufffd( ok.\n\n"
+
+
+def test_format_names_the_line_of_a_line_longer_than_10_mb(bertkit, tmp_path):
+    (tmp_path / "long.txt").write_text("short document\n" + "x" * 10_500_000 + "\n")
+    result = run(bertkit, "format", str(tmp_path / "long.txt"), "--input-format", "lines",
+                 "--output", str(tmp_path / "out.txt"), ok=False)
+    assert result.returncode != 0 and "long.txt: line 2:" in result.stderr
+    assert not (tmp_path / "out.txt").exists()
