@@ -41,6 +41,7 @@ public final class LineReader {
     public func next<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result? {
         while true {
             if let newline = findNewline() {
+                try checkLength(newline - start)
                 lineNumber += 1
                 var lineEnd = newline
                 if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
@@ -50,12 +51,21 @@ public final class LineReader {
             }
             if atEnd {
                 guard start < end else { return nil }
+                try checkLength(end - start)
                 lineNumber += 1
                 let (lineStart, lineEnd) = (start, end)
                 start = end
                 return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
             }
             try refill()
+        }
+    }
+
+    /// Throws for a line (or the start of one) longer than `maximumLineLength`.
+    private func checkLength(_ length: Int) throws {
+        if length > maximumLineLength {
+            throw BERTKitError(file: path, place: "line \(lineNumber + 1)",
+                               "a line longer than \(Formatting.bytes(maximumLineLength)); is this a text file with one sentence or document per line?")
         }
     }
 
@@ -78,10 +88,7 @@ public final class LineReader {
             start = 0
         }
         if end == buffer.count {
-            if end >= maximumLineLength {
-                throw BERTKitError(file: path, place: "line \(lineNumber + 1)",
-                                   "a line longer than \(Formatting.bytes(maximumLineLength)); is this a text file with one sentence or document per line?")
-            }
+            try checkLength(end)
             buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
         let count = buffer.withUnsafeMutableBufferPointer { pointer in
