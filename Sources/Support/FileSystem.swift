@@ -94,6 +94,20 @@ public enum FileSystem {
         return files
     }
 
+    /// Writes the first `count` non-empty lines of a text file to a new file.
+    public static func writeFirstLines(of path: String, count: Int, to destination: String) throws {
+        let reader = try LineReader(path: path)
+        let output = try OutputFile(path: destination, overwrite: true)
+        var written = 0
+        while written < count, try reader.next({ line -> Void in
+            guard !line.isEmpty else { return }
+            try output.write(line)
+            try output.write(CollectionOfOne(UInt8(0x0A)))
+            written += 1
+        }) != nil {}
+        try output.commit()
+    }
+
     /// Removes a file.
     public static func remove(_ path: String) throws {
         if unlink(path) != 0 { throw BERTKitError(file: path, "cannot remove: \(lastErrorMessage())") }

@@ -8,17 +8,18 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the pipeline on the bundled sample corpus and show what each stage did.",
         discussion: """
-            Stages available in this version: extract (the bundled MediaWiki dump to JSON-lines \
-            documents). Everything is written under the output directory.
+            Runs the stages of this version one after the other, as the commands a user would type: \
+            extract the bundled MediaWiki dump, format it into sentences (training Punkt on it), shard \
+            it, learn a WordPiece vocabulary from the shards and tokenize a few validation sentences \
+            with it. Everything is written under the output directory.
             """)
 
     @Option(name: .shortAndLong, help: "Directory for the demo's files.")
     var output: String = "runs/demo"
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
-    @Flag(help: "Reuse a non-empty output directory, overwriting its files.")
+    @Flag(help: "Reuse a non-empty output directory, overwriting the demo's files.")
     var force = false
 
     func run() throws {
@@ -27,18 +28,44 @@ struct DemoCommand: ParsableCommand {
                 throw BERTKitError(file: output, "is not empty (use --force to overwrite the demo's files)")
             }
             try FileSystem.createDirectory(output)
-            let progress = ProgressReporter()
-            let dumpPath = output + "/" + SampleCorpus.fileName
-            try SampleCorpus.write(to: dumpPath, overwrite: true)
-            progress.finish("[1/1] extract: \(SampleCorpus.fileName) (\(Formatting.bytes(SampleCorpus.dump.count)), bundled) -> docs.jsonl")
-            var options = DumpExtractor.Options()
-            options.threads = threads
-            let documentsPath = output + "/docs.jsonl"
-            let file = try OutputFile(path: documentsPath, overwrite: true)
-            let summary = try DumpExtractor(options: options).run(inputs: [dumpPath], output: file, progress: progress)
-            try file.commit()
-            progress.finish("      " + summary.report(output: documentsPath))
-            progress.finish("The demo's files are in \(output)/.")
+            let path = { (name: String) in output + "/" + name }
+            let threads = ["--threads", String(threadOptions.threads)]
+            let dump = path(SampleCorpus.fileName)
+            try SampleCorpus.write(to: dump, overwrite: true)
+            let start = MonotonicClock.now()
+            let stages: [(String, () throws -> Void)] = [
+                ("extract \(SampleCorpus.fileName) (bundled, \(Formatting.bytes(SampleCorpus.dump.count))) -> docs.jsonl", {
+                    try ExtractCommand.parse([dump, "--output", path("docs.jsonl"), "--force"] + threads).run()
+                }),
+                ("format docs.jsonl into sentences, Punkt trained on them -> formatted.txt", {
+                    try FormatCommand.parse([path("docs.jsonl"), "--output", path("formatted.txt"), "--force",
+                                             "--save-punkt", path("punkt.json")] + threads).run()
+                }),
+                ("shard formatted.txt -> shards/ (8 training, 2 validation)", {
+                    try ShardCommand.parse([path("formatted.txt"), "--output", path("shards"), "--training-shards", "8",
+                                            "--validation-shards", "2", "--force"]).run()
+                }),
+                ("learn a 4,000-token WordPiece vocabulary from shards/ -> vocab.txt", {
+                    try VocabWordPieceCommand.parse([path("shards"), "--output", path("vocab.txt"), "--vocab-size", "4000",
+                                                     "--force"] + threads).run()
+                }),
+                ("tokenize the first sentences of shards/validation.0.txt with it", {
+                    try FileSystem.writeFirstLines(of: path("shards/validation.0.txt"), count: 3, to: path("sample-sentences.txt"))
+                    try TokenizeCommand.parse(["--vocab", path("vocab.txt"), "--tokens", "--quiet", path("sample-sentences.txt")]).run()
+                }),
+            ]
+            for (index, (title, stage)) in stages.enumerated() {
+                let stageStart = MonotonicClock.now()
+                Self.say("\n[\(index + 1)/\(stages.count)] \(title)")
+                try stage()
+                Self.say("      (\(Formatting.duration(MonotonicClock.now() - stageStart)))")
+            }
+            Self.say("\nThe demo ran in \(Formatting.duration(MonotonicClock.now() - start)); its files are in \(output)/.")
         }
+    }
+
+    /// Prints a line on standard error, where the stages' summaries go, so the two interleave.
+    private static func say(_ line: String) {
+        ProgressReporter().finish(line)
     }
 }
