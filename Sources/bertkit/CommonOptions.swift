@@ -73,3 +73,19 @@ struct FormattingOptions: ParsableArguments {
         try punkt.map { try PunktParameters.load(from: $0) }
     }
 }
+
+/// How documents are laid out in the input of `corpus format` and `corpus train-punkt`.
+struct DocumentInputOptions: ParsableArguments {
+    @Option(help: "jsonl: JSON objects, one per line; lines: one document per line; blocks: documents separated by blank lines.")
+    var inputFormat: DocumentReader.Format = .jsonl
+
+    @Option(help: "The field holding the text in JSON lines.")
+    var textField: String = "text"
+
+    /// A reader of the documents in `inputs` (files or directories); with `titles`, it also
+    /// reads JSON lines' "title" field.
+    func reader(_ inputs: [String], titles: Bool = false) throws -> DocumentReader {
+        try DocumentReader(paths: FileSystem.expandInputs(inputs), format: inputFormat, textField: textField,
+                           titleField: titles ? "title" : nil)
+    }
+}

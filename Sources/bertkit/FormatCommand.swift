@@ -26,11 +26,7 @@ struct FormatCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The output file.")
     var output: String
 
-    @Option(help: "jsonl: JSON objects, one per line; lines: one document per line; blocks: documents separated by blank lines.")
-    var inputFormat: DocumentReader.Format = .jsonl
-
-    @Option(help: "The field holding the text in JSON lines.")
-    var textField: String = "text"
+    @OptionGroup var documentInput: DocumentInputOptions
 
     @OptionGroup var formatting: FormattingOptions
 
@@ -51,11 +47,9 @@ struct FormatCommand: ParsableCommand {
     func run() throws {
         let progress = progressOptions.reporter()
         try CommandErrors.report {
-            let files = try FileSystem.expandInputs(inputs)
             let file = try OutputFile(path: output, overwrite: force)
-            let parameters = try formatting.loadPunkt() ?? train(files, progress: progress)
-            let reader = try DocumentReader(paths: files, format: inputFormat, textField: textField,
-                                            titleField: formatting.keepTitles ? "title" : nil)
+            let parameters = try formatting.loadPunkt() ?? train(progress: progress)
+            let reader = try documentInput.reader(inputs, titles: formatting.keepTitles)
             let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
                                               threads: threadOptions.threads)
                 .run(reader: reader, output: file, progress: progress)
@@ -75,8 +69,8 @@ struct FormatCommand: ParsableCommand {
     }
 
     /// Trains Punkt on the input's first `--punkt-sample-bytes` of text.
-    private func train(_ files: [String], progress: ProgressReporter) throws -> PunktParameters {
-        let reader = try DocumentReader(paths: files, format: inputFormat, textField: textField)
+    private func train(progress: ProgressReporter) throws -> PunktParameters {
+        let reader = try documentInput.reader(inputs)
         var trainer = PunktTrainer()
         let summary = try trainer.train(documents: reader, maxBytes: formatting.punktSampleBytes, progress: progress)
         let parameters = trainer.finalize()

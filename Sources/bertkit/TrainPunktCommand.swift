@@ -17,17 +17,13 @@ struct TrainPunktCommand: ParsableCommand {
               bertkit corpus train-punkt docs.jsonl --output punkt.json
             """)
 
-    @Argument(help: "Document files, read in order.")
+    @Argument(help: "Document files or directories of them, read in order.")
     var inputs: [String]
 
     @Option(name: .shortAndLong, help: "The parameter file to write (JSON).")
     var output: String
 
-    @Option(help: "jsonl: JSON objects, one per line; lines: one document per line; blocks: documents separated by blank lines.")
-    var inputFormat: DocumentReader.Format = .jsonl
-
-    @Option(help: "The field holding the text in JSON lines.")
-    var textField: String = "text"
+    @OptionGroup var documentInput: DocumentInputOptions
 
     @Option(help: "Train on at most this many bytes of text (UTF-8), whole documents only.")
     var maxBytes: Int = 50_000_000
@@ -45,7 +41,7 @@ struct TrainPunktCommand: ParsableCommand {
         let progress = progressOptions.reporter()
         try CommandErrors.report {
             let file = try OutputFile(path: output, overwrite: force)
-            let reader = try DocumentReader(paths: inputs, format: inputFormat, textField: textField)
+            let reader = try documentInput.reader(inputs)
             var trainer = PunktTrainer()
             let start = MonotonicClock.now()
             let summary = try trainer.train(documents: reader, maxBytes: maxBytes, progress: progress)
