@@ -87,7 +87,7 @@ public struct LineTokenizer {
             })
         summary.invalidUTF8Replaced = zip(inputs, replacements)
             .filter { $0.1 > 0 }
-            .map { (LineChunkReader.displayName(of: $0.0), $0.1) }
+            .map { (FileChunkReader.displayName(of: $0.0), $0.1) }
         summary.seconds = MonotonicClock.now() - start
         return summary
     }

@@ -95,7 +95,7 @@ public struct TextCounting: Sendable {
                 progress.update("counting: \(Formatting.bytes(result.inputBytes)), \(result.counter.total) \(noun)"
                                 + " (\(result.counter.count) distinct), \(Formatting.fixed(rate, 1)) MB/s")
             })
-        result.invalidUTF8Replaced = zip(inputs, replacements).filter { $0.1 > 0 }.map { (LineChunkReader.displayName(of: $0.0), $0.1) }
+        result.invalidUTF8Replaced = zip(inputs, replacements).filter { $0.1 > 0 }.map { (FileChunkReader.displayName(of: $0.0), $0.1) }
         result.seconds = MonotonicClock.now() - start
         return result
     }
