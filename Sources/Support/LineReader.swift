@@ -15,8 +15,8 @@ public final class LineReader {
     /// The number of the line last handed out (1-based).
     public private(set) var lineNumber = 0
     /// Bytes of the file consumed so far.
-    public private(set) var bytesRead = 0
-    private let handle: UnsafeMutablePointer<FILE>
+    public var bytesRead: Int { file.offset }
+    private let file: FileChunkReader
     private let maximumLineLength: Int
     private var buffer: [UInt8]
     private var start = 0
@@ -25,17 +25,11 @@ public final class LineReader {
 
     /// Opens `path`; `maximumLineLength` defaults to 10 MB.
     public init(path: String, maximumLineLength: Int = 10_000_000, chunkSize: Int = 1 << 20) throws {
-        if FileSystem.isDirectory(path) { throw BERTKitError(file: path, "is a directory, not a text file") }
-        guard let handle = fopen(path, "rb") else {
-            throw BERTKitError(file: path, "cannot open: \(FileSystem.lastErrorMessage())")
-        }
+        self.file = try FileChunkReader(path: path)
         self.path = path
-        self.handle = handle
         self.maximumLineLength = maximumLineLength
         self.buffer = [UInt8](repeating: 0, count: max(chunkSize, 4096))
     }
-
-    deinit { fclose(handle) }
 
     /// Calls `body` with the next line; returns false at the end of the file.
     public func next<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result? {
@@ -91,16 +85,10 @@ public final class LineReader {
             try checkLength(end)
             buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
-        let count = buffer.withUnsafeMutableBufferPointer { pointer in
-            fread(pointer.baseAddress! + end, 1, pointer.count - end, handle)
-        }
-        if count == 0 {
-            if ferror(handle) != 0 {
-                throw BERTKitError(file: path, place: "byte \(bytesRead)", "read failed: \(FileSystem.lastErrorMessage())")
-            }
-            atEnd = true
-        }
+        let chunk = try file.read(upTo: buffer.count - end)
+        buffer.replaceSubrange(end..<end + chunk.count, with: chunk)
+        let count = chunk.count
+        if count == 0 { atEnd = true }
         end += count
-        bytesRead += count
     }
 }
