@@ -36,9 +36,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Support"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Support"]),
+        // Helpers shared by every test target (temporary files).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
+        .testTarget(name: "CorpusTests", dependencies: ["TestSupport", "Corpus", "Support"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
     ]
 )
 

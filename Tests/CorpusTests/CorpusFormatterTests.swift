@@ -1,12 +1,13 @@
 import Testing
+import TestSupport
 import Support
 @testable import Corpus
 
 @Suite struct CorpusFormatterTests {
     func format(_ input: String, inputFormat: DocumentReader.Format, threads: Int = 2,
                 configure: (inout CorpusFormatter.Options) -> Void = { _ in }) throws -> (String, CorpusFormatter.Summary) {
-        let directory = DumpFixtures.temporaryDirectory()
-        DumpFixtures.write(Array(input.utf8), to: directory + "/docs")
+        let directory = TestFiles.temporaryDirectory()
+        TestFiles.write(Array(input.utf8), to: directory + "/docs")
         var options = CorpusFormatter.Options()
         configure(&options)
         let reader = try DocumentReader(paths: [directory + "/docs"], format: inputFormat,
@@ -15,7 +16,7 @@ import Support
         let formatter = CorpusFormatter(segmenter: PunktSegmenter(parameters: PunktParameters()), options: options, threads: threads)
         let summary = try formatter.run(reader: reader, output: output, progress: ProgressReporter(enabled: false))
         try output.commit()
-        return (DumpFixtures.read(directory + "/formatted.txt"), summary)
+        return (TestFiles.readString(directory + "/formatted.txt"), summary)
     }
 
     @Test(arguments: [1, 2])

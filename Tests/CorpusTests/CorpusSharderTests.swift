@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Corpus
 import Support
 
@@ -12,14 +13,14 @@ import Support
     }
 
     func write(_ text: String) -> String {
-        let path = DumpFixtures.temporaryDirectory() + "/formatted.txt"
-        DumpFixtures.write(Array(text.utf8), to: path)
+        let path = TestFiles.temporaryDirectory() + "/formatted.txt"
+        TestFiles.write(Array(text.utf8), to: path)
         return path
     }
 
     func shard(_ input: String, training: Int, validation: Int, seed: UInt64 = 12345,
                configure: (inout CorpusSharder.Options) -> Void = { _ in }) throws -> (String, CorpusSharder.Summary) {
-        let output = DumpFixtures.temporaryDirectory() + "/shards"
+        let output = TestFiles.temporaryDirectory() + "/shards"
         var options = CorpusSharder.Options(trainingShards: training, validationShards: validation)
         options.seed = seed
         configure(&options)
@@ -30,7 +31,7 @@ import Support
 
     func documents(in directory: String, _ names: [String]) -> [String] {
         names.flatMap { name in
-            DumpFixtures.read(directory + "/" + name).split(separator: "\n\n", omittingEmptySubsequences: true)
+            TestFiles.readString(directory + "/" + name).split(separator: "\n\n", omittingEmptySubsequences: true)
                 .map { $0.hasSuffix("\n") ? String($0) : $0 + "\n" }
         }
     }
@@ -58,7 +59,7 @@ import Support
             #expect(shard.documents > 0)
             #expect(FileSystem.size(output + "/" + shard.file) == shard.bytes)
         }
-        let manifest = DumpFixtures.read(output + "/manifest.json")
+        let manifest = TestFiles.readString(output + "/manifest.json")
         #expect(manifest.contains(#""documents": 200"#))
         #expect(manifest.contains(#"{"file": "validation.1.txt""#))
     }
@@ -69,7 +70,7 @@ import Support
         let (first, _) = try shard(input, training: 6, validation: 2, seed: 1)
         let (again, _) = try shard(input, training: 6, validation: 2, seed: 1)
         let (other, _) = try shard(input, training: 6, validation: 2, seed: 2)
-        let contents = { (directory: String) in names.map { DumpFixtures.read(directory + "/" + $0) } }
+        let contents = { (directory: String) in names.map { TestFiles.readString(directory + "/" + $0) } }
         #expect(contents(first) == contents(again))
         #expect(contents(first) != contents(other))
         #expect(Set(contents(first)) == Set(contents(other)))  // the same shards, other names
@@ -82,12 +83,12 @@ import Support
         let (grouped, multi) = try shard(input, training: 7, validation: 3) { $0.maximumOpenShards = 3 }
         #expect(single.passes == 1)
         #expect(multi.passes == 4)
-        #expect(names.map { DumpFixtures.read(once + "/" + $0) } == names.map { DumpFixtures.read(grouped + "/" + $0) })
+        #expect(names.map { TestFiles.readString(once + "/" + $0) } == names.map { TestFiles.readString(grouped + "/" + $0) })
     }
 
     @Test func moreShardsThanDocumentsIsAnErrorLeavingNothing() throws {
         let input = write(corpus(5).text)
-        let output = DumpFixtures.temporaryDirectory() + "/shards"
+        let output = TestFiles.temporaryDirectory() + "/shards"
         #expect(throws: BERTKitError.self) {
             try CorpusSharder(options: .init(trainingShards: 4, validationShards: 2))
                 .run(inputs: [input], outputDirectory: output, progress: ProgressReporter(enabled: false))

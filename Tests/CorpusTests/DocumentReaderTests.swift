@@ -1,11 +1,12 @@
 import Testing
+import TestSupport
 import Support
 @testable import Corpus
 
 @Suite struct DocumentReaderTests {
     static func documents(_ content: String, _ format: DocumentReader.Format, field: String = "text") throws -> [String] {
-        let path = DumpFixtures.temporaryDirectory() + "/docs"
-        DumpFixtures.write(Array(content.utf8), to: path)
+        let path = TestFiles.temporaryDirectory() + "/docs"
+        TestFiles.write(Array(content.utf8), to: path)
         return try documents(paths: [path], format, field: field)
     }
 
@@ -52,22 +53,22 @@ import Support
     }
 
     @Test func linesLongerThanAReadChunkAndSeveralFiles() throws {
-        let directory = DumpFixtures.temporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         let long = String(repeating: "word ", count: 200_000)
-        DumpFixtures.write(Array("{\"text\": \"\(long)\"}\n{\"text\": \"short\"}".utf8), to: directory + "/a.jsonl")
-        DumpFixtures.write(Array("{\"text\": \"next file\"}\n".utf8), to: directory + "/b.jsonl")
+        TestFiles.write(Array("{\"text\": \"\(long)\"}\n{\"text\": \"short\"}".utf8), to: directory + "/a.jsonl")
+        TestFiles.write(Array("{\"text\": \"next file\"}\n".utf8), to: directory + "/b.jsonl")
         #expect(try Self.documents(paths: [directory + "/a.jsonl", directory + "/b.jsonl"], .jsonl) == [long, "short", "next file"])
     }
 
     @Test func missingFilesAndDirectoriesAreErrors() {
-        let directory = DumpFixtures.temporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         #expect(throws: BERTKitError.self) { try DocumentReader(paths: [directory + "/absent.jsonl"]) }
         #expect(throws: BERTKitError.self) { try DocumentReader(paths: [directory]) }
     }
 
     @Test func invalidUTF8BecomesReplacementCharacters() throws {
-        let path = DumpFixtures.temporaryDirectory() + "/bad.txt"
-        DumpFixtures.write(Array("ok ".utf8) + [0xFF] + Array(" fine\n".utf8), to: path)
+        let path = TestFiles.temporaryDirectory() + "/bad.txt"
+        TestFiles.write(Array("ok ".utf8) + [0xFF] + Array(" fine\n".utf8), to: path)
         #expect(try Self.documents(paths: [path], .lines) == ["ok \u{FFFD} fine"])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Corpus
 import Support
 
@@ -49,9 +50,9 @@ import Support
     }
 
     @Test func severalInputsAreConcatenatedInOrder() throws {
-        let directory = DumpFixtures.temporaryDirectory()
-        DumpFixtures.write(DumpFixtures.dump(Array(DumpFixtures.pages(3))), to: directory + "/a.xml")
-        DumpFixtures.write(DumpFixtures.bzip2(DumpFixtures.dump(Array(DumpFixtures.pages(5)[3...]))), to: directory + "/b.xml.bz2")
+        let directory = TestFiles.temporaryDirectory()
+        TestFiles.write(DumpFixtures.dump(Array(DumpFixtures.pages(3))), to: directory + "/a.xml")
+        TestFiles.write(DumpFixtures.bzip2(DumpFixtures.dump(Array(DumpFixtures.pages(5)[3...]))), to: directory + "/b.xml.bz2")
         let (summary, output, _) = try DumpFixtures.extract(paths: [directory + "/a.xml", directory + "/b.xml.bz2"])
         #expect(DumpFixtures.ids(output) == [1, 2, 3, 4, 5])
         #expect(summary.damagedInputs == 0)
@@ -154,7 +155,7 @@ import Support
     }
 
     @Test func bundledSampleExtracts() throws {
-        let path = DumpFixtures.temporaryDirectory() + "/" + SampleCorpus.fileName
+        let path = TestFiles.temporaryDirectory() + "/" + SampleCorpus.fileName
         try SampleCorpus.write(to: path, overwrite: false)
         for threads in [1, 2] {
             let (summary, _, warnings) = try DumpFixtures.extract(paths: [path], threads: threads)

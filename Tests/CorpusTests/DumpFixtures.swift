@@ -1,3 +1,4 @@
+import TestSupport
 import CBzip2
 @testable import Corpus
 import Support
@@ -81,44 +82,20 @@ enum DumpFixtures {
         return result
     }
 
-    static func write(_ bytes: [UInt8], to path: String) {
-        let handle = fopen(path, "wb")!
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        fclose(handle)
-    }
-
-    static func temporaryDirectory() -> String {
-        var template = Array("/tmp/bertkit-corpus-test-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-
-    static func read(_ path: String) -> String {
-        guard let handle = fopen(path, "rb") else { return "" }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, handle)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Runs the extractor on `bytes` written to a file; returns the summary, output and warnings.
     static func extract(_ bytes: [UInt8], name: String = "dump.xml", threads: Int = 2,
                         configure: (inout DumpExtractor.Options) -> Void = { _ in }) throws
         -> (summary: DumpExtractor.Summary, output: String, warnings: [String]) {
-        let directory = temporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         let input = directory + "/" + name
-        write(bytes, to: input)
+        TestFiles.write(bytes, to: input)
         return try extract(paths: [input], threads: threads, configure: configure)
     }
 
     static func extract(paths: [String], threads: Int = 2,
                         configure: (inout DumpExtractor.Options) -> Void = { _ in }) throws
         -> (summary: DumpExtractor.Summary, output: String, warnings: [String]) {
-        let output = temporaryDirectory() + "/out.jsonl"
+        let output = TestFiles.temporaryDirectory() + "/out.jsonl"
         var options = DumpExtractor.Options()
         options.threads = threads
         configure(&options)
@@ -127,7 +104,7 @@ enum DumpFixtures {
         let progress = ProgressReporter(enabled: false) { warnings.append($0) }
         let summary = try DumpExtractor(options: options).run(inputs: paths, output: file, progress: progress)
         try file.commit()
-        return (summary, read(output), warnings)
+        return (summary, TestFiles.readString(output), warnings)
     }
 
     /// The ids of the documents in JSON-lines output, in order.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Support
 @testable import Corpus
 
@@ -14,8 +15,8 @@ import Support
 
     /// Writes `text` to a fresh file and loads it, returning the error's description.
     static func loadError(_ text: String) -> String? {
-        let path = DumpFixtures.temporaryDirectory() + "/punkt.json"
-        DumpFixtures.write(Array(text.utf8), to: path)
+        let path = TestFiles.temporaryDirectory() + "/punkt.json"
+        TestFiles.write(Array(text.utf8), to: path)
         do {
             _ = try PunktParameters.load(from: path)
             return nil
@@ -29,24 +30,24 @@ import Support
     }
 
     @Test func saveAndLoadGiveTheSameParameters() throws {
-        let path = DumpFixtures.temporaryDirectory() + "/punkt.json"
+        let path = TestFiles.temporaryDirectory() + "/punkt.json"
         try Self.sample.save(to: path, overwrite: false)
         #expect(try PunktParameters.load(from: path) == Self.sample)
-        let text = DumpFixtures.read(path)
+        let text = TestFiles.readString(path)
         #expect(text.hasPrefix("{\n  \"format\": \"bertkit-punkt-parameters\",\n  \"version\": 1,"))
         // Equal parameters, equal files.
         try Self.sample.save(to: path, overwrite: true)
-        #expect(DumpFixtures.read(path) == text)
+        #expect(TestFiles.readString(path) == text)
     }
 
     @Test func anExistingFileNeedsOverwrite() throws {
-        let path = DumpFixtures.temporaryDirectory() + "/punkt.json"
+        let path = TestFiles.temporaryDirectory() + "/punkt.json"
         try Self.sample.save(to: path, overwrite: false)
         #expect(throws: BERTKitError.self) { try Self.sample.save(to: path, overwrite: false) }
     }
 
     @Test func aMissingFileIsAnErrorNamingIt() {
-        let path = DumpFixtures.temporaryDirectory() + "/absent.json"
+        let path = TestFiles.temporaryDirectory() + "/absent.json"
         #expect { try PunktParameters.load(from: path) } throws: { error in
             (error as? BERTKitError)?.file == path && (error as? BERTKitError)?.message == "no such file"
         }
@@ -56,9 +57,9 @@ import Support
         #expect(Self.loadError("")?.contains("not a Punkt parameter file") == true)
         #expect(Self.loadError("{\"abbreviation_types\": [")?.contains("not a Punkt parameter file") == true)
         #expect(Self.loadError("[1, 2]")?.contains("not a Punkt parameter file") == true)
-        let valid = DumpFixtures.temporaryDirectory() + "/valid.json"
+        let valid = TestFiles.temporaryDirectory() + "/valid.json"
         try PunktParameters().save(to: valid, overwrite: false)
-        let good = DumpFixtures.read(valid)
+        let good = TestFiles.readString(valid)
         #expect(Self.loadError(good.replacingAll("bertkit-punkt-parameters", with: "something-else"))?
                 .contains("format is \"something-else\"") == true)
         #expect(Self.loadError(good.replacingAll("\"version\": 1", with: "\"version\": 7"))?

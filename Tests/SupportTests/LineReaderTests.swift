@@ -1,17 +1,12 @@
 import Testing
+import TestSupport
 @testable import Support
 #if canImport(Glibc)
 import Glibc
 #endif
 
 @Suite struct LineReaderTests {
-    func write(_ bytes: [UInt8]) -> String {
-        let path = makeTemporaryDirectory() + "/lines.txt"
-        let handle = fopen(path, "wb")!
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        fclose(handle)
-        return path
-    }
+    func write(_ bytes: [UInt8]) -> String { TestFiles.temporaryFile(bytes, name: "lines.txt") }
 
     func lines(_ path: String, chunk: Int, maximum: Int = 10_000_000) throws -> [String] {
         let reader = try LineReader(path: path, maximumLineLength: maximum, chunkSize: chunk)

@@ -1,32 +1,13 @@
 import Testing
+import TestSupport
 @testable import Support
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A fresh temporary directory for one test.
-func makeTemporaryDirectory() -> String {
-    var template = Array("/tmp/bertkit-test-XXXXXX".utf8CString)
-    let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    return path
-}
-
-func readFile(_ path: String) -> [UInt8]? {
-    guard let handle = fopen(path, "rb") else { return nil }
-    defer { fclose(handle) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, handle)
-        if count == 0 { break }
-        bytes.append(contentsOf: buffer[0..<count])
-    }
-    return bytes
-}
-
 @Suite struct OutputFileTests {
     @Test func nothingAppearsUntilCommit() throws {
-        let directory = makeTemporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         let path = directory + "/out.txt"
         let file = try OutputFile(path: path, overwrite: false)
         try file.write("hello ")
@@ -34,13 +15,13 @@ func readFile(_ path: String) -> [UInt8]? {
         #expect(!FileSystem.exists(path))
         #expect(FileSystem.exists(file.temporaryPath))
         try file.commit()
-        #expect(readFile(path) == Array("hello world".utf8))
+        #expect(TestFiles.read(path) == Array("hello world".utf8))
         #expect(!FileSystem.exists(file.temporaryPath))
         #expect(file.bytesWritten == 11)
     }
 
     @Test func abandonedFileLeavesNothingBehind() throws {
-        let directory = makeTemporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         let path = directory + "/out.txt"
         var temporary = ""
         do {
@@ -54,7 +35,7 @@ func readFile(_ path: String) -> [UInt8]? {
     }
 
     @Test func existingFileNeedsOverwrite() throws {
-        let directory = makeTemporaryDirectory()
+        let directory = TestFiles.temporaryDirectory()
         let path = directory + "/out.txt"
         let first = try OutputFile(path: path, overwrite: false)
         try first.write("one")
@@ -63,7 +44,7 @@ func readFile(_ path: String) -> [UInt8]? {
         let second = try OutputFile(path: path, overwrite: true)
         try second.write("two")
         try second.commit()
-        #expect(readFile(path) == Array("two".utf8))
+        #expect(TestFiles.read(path) == Array("two".utf8))
     }
 
     @Test func unwritableDirectoryIsAClearError() {

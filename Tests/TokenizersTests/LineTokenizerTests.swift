@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Support
 @testable import Tokenizers
 
@@ -11,7 +12,7 @@ import Support
         let tokenizer = try BertWordPieceTokenizer(vocabulary: testVocabulary())
         var output: [UInt8] = []
         let summary = try LineTokenizer(tokenizer: tokenizer, options: options)
-            .run(inputs: [temporaryFile(input)], write: { output += $0 }, progress: ProgressReporter(enabled: false))
+            .run(inputs: [TestFiles.temporaryFile(input)], write: { output += $0 }, progress: ProgressReporter(enabled: false))
         return (String(decoding: output, as: UTF8.self), summary)
     }
 
@@ -44,7 +45,7 @@ import Support
 
 @Suite struct LineChunkReaderTests {
     func chunks(_ text: String, chunkSize: Int) throws -> [String] {
-        let reader = try LineChunkReader(path: temporaryFile(Array(text.utf8)), chunkSize: chunkSize)
+        let reader = try LineChunkReader(path: TestFiles.temporaryFile(Array(text.utf8)), chunkSize: chunkSize)
         var chunks: [String] = []
         while let chunk = try reader.read() { chunks.append(String(decoding: chunk, as: UTF8.self)) }
         return chunks

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Support
 @testable import Tokenizers
 
@@ -53,7 +54,7 @@ import Support
 
     @Test func countsFilesOnAnyNumberOfThreadsAlike() throws {
         let text = (0..<50000).map { "token\($0 % 313) and\($0 % 7) the" }.joined(separator: "\n")
-        let path = temporaryFile(Array(text.utf8) + [0x20, 0xC3, 0x0A])
+        let path = TestFiles.temporaryFile(Array(text.utf8) + [0x20, 0xC3, 0x0A])
         let progress = ProgressReporter(enabled: false)
         func count(threads: Int) throws -> TextCounting.Result {
             try TextCounting(threads: threads, noun: "tokens", chunkSize: 4096)

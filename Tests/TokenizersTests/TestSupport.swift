@@ -13,14 +13,3 @@ let testTokens = [
 ]
 
 func testVocabulary() throws -> Vocabulary { try Vocabulary(tokens: testTokens) }
-
-/// Writes `bytes` to a new file in a fresh temporary directory and returns its path.
-func temporaryFile(_ bytes: [UInt8], name: String = "file.txt") -> String {
-    var template = Array("/tmp/bertkit-tokenizers-test-XXXXXX".utf8CString)
-    let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    let path = directory + "/" + name
-    let handle = fopen(path, "wb")!
-    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-    fclose(handle)
-    return path
-}

@@ -1,10 +1,11 @@
 import Testing
+import TestSupport
 import Support
 @testable import Tokenizers
 
 @Suite struct VocabularyTests {
     @Test func idsAreLineNumbersFromZero() throws {
-        let path = temporaryFile(Array("[PAD]\n[UNK]\nhello\n##lo\n".utf8), name: "vocab.txt")
+        let path = TestFiles.temporaryFile(Array("[PAD]\n[UNK]\nhello\n##lo\n".utf8), name: "vocab.txt")
         let vocabulary = try Vocabulary(contentsOfFile: path)
         #expect(vocabulary.count == 4)
         #expect(vocabulary.id(of: "hello") == 2)
@@ -15,12 +16,12 @@ import Support
     }
 
     @Test func trailingWhitespaceAndCarriageReturnsAreDropped() throws {
-        let vocabulary = try Vocabulary(contentsOfFile: temporaryFile(Array("a \r\nb\t\r\nc".utf8)))
+        let vocabulary = try Vocabulary(contentsOfFile: TestFiles.temporaryFile(Array("a \r\nb\t\r\nc".utf8)))
         #expect(vocabulary.tokens == ["a", "b", "c"])
     }
 
     func error(reading text: [UInt8]) throws -> BERTKitError {
-        let path = temporaryFile(text, name: "vocab.txt")
+        let path = TestFiles.temporaryFile(text, name: "vocab.txt")
         return try #require(throws: BERTKitError.self) { try Vocabulary(contentsOfFile: path) }
     }
 

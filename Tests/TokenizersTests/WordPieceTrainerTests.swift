@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Support
 @testable import Tokenizers
 
@@ -130,7 +131,7 @@ import Support
     @Test func countsTextFilesOnAnyNumberOfThreadsAlike() throws {
         let trainer = WordPieceTrainer()
         let lines = (0..<20000).map { "line \($0 % 97) of the text, café \($0 % 13)" }
-        let path = temporaryFile(Array(lines.joined(separator: "\n").utf8) + [0xFF, 0x0A])
+        let path = TestFiles.temporaryFile(Array(lines.joined(separator: "\n").utf8) + [0xFF, 0x0A])
         func count(threads: Int) throws -> TextCounting.Result {
             try TextCounting(threads: threads, noun: "words", chunkSize: 4096)
                 .run(files: [path], count: { trainer.countWords(utf8: $0, into: &$1) }, progress: ProgressReporter(enabled: false))
