@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import DATA, ENGLISH_DUMP, RELEASE_BINARY, best, extract_documents, machine, read_texts
+from benchlib import DATA, ENGLISH_DUMP, RELEASE_BINARY, best, machine, paragraph_text, require, require_binary
 
 VOCAB = os.path.join(DATA, "bert", "vocab.txt")
 
@@ -36,15 +36,6 @@ encodings = tokenizer.encode_batch(lines, add_special_tokens=False)
 seconds = time.perf_counter() - start
 print(seconds, sum(len(encoding.ids) for encoding in encodings))
 """
-
-
-def extract_text(bertkit, work, copies):
-    """The dump's article text, one paragraph per line, `copies` times; returns its path."""
-    text = "".join(document + "\n" for document in read_texts(extract_documents(bertkit, work)))
-    path = os.path.join(work, "text.txt")
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write(text * copies)
-    return path
 
 
 def run_bertkit(bertkit, path, threads, output):
@@ -76,14 +67,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    for needed in (ENGLISH_DUMP, VOCAB):
-        if not os.path.exists(needed):
-            sys.exit(f"skipped: {needed} is absent")
-    if not os.path.exists(args.bertkit):
-        sys.exit(f"no release build at {args.bertkit}: run `swift build -c release` first")
+    require(ENGLISH_DUMP, "the English fixture dump")
+    require(VOCAB, "the bert-base-uncased vocabulary")
+    require_binary(args.bertkit)
 
     with tempfile.TemporaryDirectory(prefix="bertkit-bench-") as work:
-        path = extract_text(args.bertkit, work, args.copies)
+        path = paragraph_text(args.bertkit, work, args.copies)
         megabytes = os.path.getsize(path) / 1e6
         rows = []
         for label, threads in (("1 thread", 1), (f"all cores ({args.threads})", args.threads)):

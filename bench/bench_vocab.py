@@ -15,18 +15,14 @@ merging, writing); tokenizers' is the train() call alone (reading, counting, mer
 script's is its reading and counting loop alone. Prints a Markdown table.
 """
 import argparse
-import json
-import os
 import platform
+import os
 import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-SHARED = os.path.join(REPO, "..", "shared", "data")
-DUMP = os.path.join(SHARED, "wiki", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
+from benchlib import ENGLISH_DUMP, RELEASE_BINARY, machine, paragraph_text, require, require_binary
 
 # Runs in a fresh interpreter so that RAYON_NUM_THREADS is set before tokenizers is imported.
 TRAIN = """
@@ -58,19 +54,6 @@ print(time.perf_counter() - start, len(top))
 """
 
 
-def extract_text(bertkit, work, copies):
-    """The dump's article text, one paragraph per line, `copies` times; returns its path."""
-    documents = os.path.join(work, "docs.jsonl")
-    subprocess.run([bertkit, "corpus", "extract", DUMP, "--output", documents, "--quiet"], check=True)
-    with open(documents, encoding="utf-8") as lines:
-        text = "".join(paragraph + "\n" for line in lines for paragraph in json.loads(line)["text"].split("\n")
-                       if paragraph.strip())
-    path = os.path.join(work, "text.txt")
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write(text * copies)
-    return path
-
-
 def timed(command):
     start = time.perf_counter()
     subprocess.run(command, check=True)
@@ -91,22 +74,9 @@ def line_count(path):
         return sum(1 for _ in file)
 
 
-def machine():
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bertkit", default=os.path.join(REPO, ".build", "release", "bertkit"))
+    parser.add_argument("--bertkit", default=RELEASE_BINARY)
     parser.add_argument("--python", default=sys.executable, help="a Python with tokenizers installed")
     parser.add_argument("--copies", type=int, default=4, help="times the extracted text is repeated")
     parser.add_argument("--vocab-size", type=int, default=30522)
@@ -114,13 +84,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    if not os.path.exists(DUMP):
-        sys.exit(f"skipped: {DUMP} is absent")
-    if not os.path.exists(args.bertkit):
-        sys.exit(f"no release build at {args.bertkit}: run `swift build -c release` first")
+    require(ENGLISH_DUMP, "the English fixture dump")
+    require_binary(args.bertkit)
 
     with tempfile.TemporaryDirectory(prefix="bertkit-bench-") as work:
-        path = extract_text(args.bertkit, work, args.copies)
+        path = paragraph_text(args.bertkit, work, args.copies)
         megabytes = os.path.getsize(path) / 1e6
         vocab = os.path.join(work, "vocab.txt")
         rows = []

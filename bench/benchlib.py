@@ -61,3 +61,20 @@ def read_texts(path):
     """The non-empty "text" fields of a JSON lines file."""
     with open(path, encoding="utf-8") as lines:
         return [text for text in (json.loads(line)["text"] for line in lines) if text]
+
+
+def require_binary(path):
+    """Exits with a hint when the release build is missing."""
+    if not os.path.exists(path):
+        sys.exit(f"no release build at {path}: run `swift build -c release` first")
+
+
+def paragraph_text(bertkit, work, copies):
+    """The English fixture's article text, one non-empty paragraph per line, written `copies`
+    times into a file in `work`; returns its path."""
+    text = "".join(paragraph + "\n" for document in read_texts(extract_documents(bertkit, work))
+                   for paragraph in document.split("\n") if paragraph.strip())
+    path = os.path.join(work, "text.txt")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(text * copies)
+    return path

@@ -33,6 +33,8 @@ struct DemoCommand: ParsableCommand {
             let dump = path(SampleCorpus.fileName)
             try SampleCorpus.write(to: dump, overwrite: true)
             let start = MonotonicClock.now()
+            // Stage headers go where the stages' summaries go (standard error), so the two interleave.
+            let say = ProgressReporter().finish
             let stages: [(String, () throws -> Void)] = [
                 ("extract \(SampleCorpus.fileName) (bundled, \(Formatting.bytes(SampleCorpus.dump.count))) -> docs.jsonl", {
                     try ExtractCommand.parse([dump, "--output", path("docs.jsonl"), "--force"] + threads).run()
@@ -56,16 +58,11 @@ struct DemoCommand: ParsableCommand {
             ]
             for (index, (title, stage)) in stages.enumerated() {
                 let stageStart = MonotonicClock.now()
-                Self.say("\n[\(index + 1)/\(stages.count)] \(title)")
+                say("\n[\(index + 1)/\(stages.count)] \(title)")
                 try stage()
-                Self.say("      (\(Formatting.duration(MonotonicClock.now() - stageStart)))")
+                say("      (\(Formatting.duration(MonotonicClock.now() - stageStart)))")
             }
-            Self.say("\nThe demo ran in \(Formatting.duration(MonotonicClock.now() - start)); its files are in \(output)/.")
+            say("\nThe demo ran in \(Formatting.duration(MonotonicClock.now() - start)); its files are in \(output)/.")
         }
-    }
-
-    /// Prints a line on standard error, where the stages' summaries go, so the two interleave.
-    private static func say(_ line: String) {
-        ProgressReporter().finish(line)
     }
 }

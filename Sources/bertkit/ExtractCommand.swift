@@ -73,13 +73,13 @@ enum DocumentFormatArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DumpExtractor.Summary {
-    /// The closing summary line.
-    func report(output: String) -> String {
+    /// The closing summary line; `output` names the file written, if any.
+    func report(output: String?) -> String {
         var line = "extracted \(articlesWritten) articles from \(pagesRead) pages"
         line += " (skipped \(redirectsSkipped) redirects, \(otherNamespacesSkipped) in other namespaces, \(emptyArticlesSkipped) empty)"
         line += "; \(Formatting.bytes(xmlBytes)) of XML in \(Formatting.duration(seconds))"
         line += " (\(Formatting.fixed(Double(xmlBytes) / max(seconds, 1e-9) / 1e6, 1)) MB/s)"
-        line += " -> \(output) (\(Formatting.bytes(outputBytes)))"
+        if let output { line += " -> \(output) (\(Formatting.bytes(outputBytes)))" }
         if damagedInputs > 0 { line += "; \(damagedInputs) damaged input(s), see the warnings above" }
         if invalidUTF8Replaced > 0 { line += "; \(invalidUTF8Replaced) invalid UTF-8 sequence(s) replaced" }
         return line

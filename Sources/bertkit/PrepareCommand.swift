@@ -52,7 +52,7 @@ struct PrepareCommand: ParsableCommand {
             options.punktSampleBytes = formatting.punktSampleBytes
             options.keepIntermediate = keepIntermediate
             let summary = try CorpusPreparer(options: options).run(dumps: dumps, outputDirectory: output, progress: progress)
-            progress.finish(summary.extraction.report(output: keepIntermediate ? output + "/docs.jsonl" : "(not kept)"))
+            progress.finish(summary.extraction.report(output: nil))
             progress.finish("formatted \(summary.sharding.documents) documents into \(summary.sentences) sentences")
             progress.finish(summary.sharding.report(output: output))
         }
