@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "bertkit", targets: ["bertkit"]),
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "PretrainingData", targets: ["PretrainingData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CExpat", path: "Sources/CExpat", pkgConfig: "expat"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -29,10 +32,11 @@ let package = Package(
                 "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
+        .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CZlib"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "Support", "Tokenizers",
+                "Corpus", "PretrainingData", "Support", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -41,6 +45,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
         .testTarget(name: "CorpusTests", dependencies: ["TestSupport", "Corpus", "Support"]),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
+        .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
     ]
 )
 

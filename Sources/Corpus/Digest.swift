@@ -1,18 +1,49 @@
 import COpenSSL
+import Support
 
-/// A running message digest (SHA-1 or MD5) over bytes fed in pieces, computed by libcrypto.
+/// A running message digest (SHA-1, MD5 or SHA-256) over bytes fed in pieces, computed by
+/// libcrypto.
 public final class Digest {
-    /// The hash functions Wikimedia publishes checksums with, the preferred first.
-    public enum Algorithm: String, Sendable, CaseIterable {
-        case sha1, md5
+    /// The hash functions: Wikimedia's checksum lists use SHA-1 and MD5; BERTKit records
+    /// the vocabularies its outputs depend on by SHA-256.
+    public enum Algorithm: String, Sendable {
+        case sha1, md5, sha256
 
-        /// The name users know it by: "SHA-1", "MD5".
-        public var displayName: String { self == .sha1 ? "SHA-1" : "MD5" }
+        /// The hash functions Wikimedia publishes checksum lists with, the preferred first.
+        public static let wikimediaChecksums: [Algorithm] = [.sha1, .md5]
+
+        /// The name users know it by: "SHA-1", "MD5", "SHA-256".
+        public var displayName: String {
+            switch self {
+            case .sha1: return "SHA-1"
+            case .md5: return "MD5"
+            case .sha256: return "SHA-256"
+            }
+        }
 
         /// The length of its hexadecimal digest.
-        public var hexLength: Int { self == .sha1 ? 40 : 32 }
+        public var hexLength: Int {
+            switch self {
+            case .sha1: return 40
+            case .md5: return 32
+            case .sha256: return 64
+            }
+        }
 
-        fileprivate var evp: OpaquePointer? { self == .sha1 ? EVP_sha1() : EVP_md5() }
+        fileprivate var evp: OpaquePointer? {
+            switch self {
+            case .sha1: return EVP_sha1()
+            case .md5: return EVP_md5()
+            case .sha256: return EVP_sha256()
+            }
+        }
+    }
+
+    /// The hexadecimal digest of a whole file.
+    public static func hexDigest(ofFile path: String, algorithm: Algorithm) throws -> String {
+        let digest = Digest(algorithm)
+        try digest.update(file: path)
+        return digest.finish()
     }
 
     /// The hash function this digest computes.
@@ -39,6 +70,18 @@ public final class Digest {
     /// Feeds the bytes of an array.
     public func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// Feeds the bytes of a whole file, calling `onChunk` with the bytes fed so far after
+    /// each chunk.
+    public func update(file path: String, onChunk: (Int) -> Void = { _ in }) throws {
+        let reader = try FileChunkReader(path: path)
+        while true {
+            let chunk = try reader.read()
+            if chunk.isEmpty { break }
+            update(chunk)
+            onChunk(reader.offset)
+        }
     }
 
     /// Starts over, as if no bytes had been fed.

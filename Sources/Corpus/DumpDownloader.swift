@@ -183,7 +183,7 @@ public struct DumpDownloader {
 
     /// Fetches the checksum list (SHA-1, else MD5) and finds the wanted file in it.
     private func fetchTarget(_ client: HTTPClient) throws -> Target {
-        for algorithm in Digest.Algorithm.allCases {
+        for algorithm in Digest.Algorithm.wikimediaChecksums {
             let url = checksumListURL(algorithm)
             let (status, body) = try client.get(url)
             if status == 404 { continue }
@@ -287,15 +287,11 @@ public struct DumpDownloader {
 
     /// Feeds the bytes of the file at `path` to `digest`, showing progress.
     private func hash(_ path: String, into digest: Digest, progress: ProgressReporter) throws {
-        let reader = try FileChunkReader(path: path)
         let total = FileSystem.size(path)
         let start = MonotonicClock.now()
-        while true {
-            let chunk = try reader.read()
-            if chunk.isEmpty { break }
-            digest.update(chunk)
-            progress.update(progressLine("checking \(path)", done: reader.offset, total: total,
-                                         rate: Double(reader.offset) / max(MonotonicClock.now() - start, 1e-9)))
+        try digest.update(file: path) { done in
+            progress.update(progressLine("checking \(path)", done: done, total: total,
+                                         rate: Double(done) / max(MonotonicClock.now() - start, 1e-9)))
         }
     }
 

@@ -74,6 +74,22 @@ public enum FileSystem {
         return names.sorted()
     }
 
+    /// The temporary name an output is written under before it is renamed to `path`:
+    /// `.NAME.tmp-PID` beside it.
+    public static func temporaryPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+    }
+
+    /// Flushes a written file's data to the disk, so that a full disk is an error now and not
+    /// a truncated file later.
+    public static func synchronize(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw BERTKitError(file: path, "cannot open: \(lastErrorMessage())") }
+        defer { close(descriptor) }
+        if fsync(descriptor) != 0 { throw BERTKitError(file: path, "write failed: \(lastErrorMessage())") }
+    }
+
     /// The files named by `paths`: files as they are, directories as their visible regular
     /// files in name order (not recursing).
     /// - Throws: `BERTKitError` for a path that does not exist or an empty directory.
@@ -92,6 +108,18 @@ public enum FileSystem {
             }
         }
         return files
+    }
+
+    /// The text files named by `inputs`: files as they are, directories as the `.txt` files
+    /// in them (the shards of `corpus shard`, without its manifest).
+    /// - Throws: `BERTKitError` for a missing input or a directory without text files.
+    public static func textFiles(_ inputs: [String]) throws -> [String] {
+        try inputs.flatMap { input -> [String] in
+            guard isDirectory(input) else { return try expandInputs([input]) }
+            let files = try expandInputs([input]).filter { $0.hasSuffix(".txt") }
+            if files.isEmpty { throw BERTKitError(file: input, "holds no .txt files") }
+            return files
+        }
     }
 
     /// Writes the first `count` non-empty lines of a text file to a new file.

@@ -31,8 +31,7 @@ public final class OutputFile {
         if !overwrite, FileSystem.exists(path) {
             throw BERTKitError(file: path, "already exists (use --force to overwrite it)")
         }
-        let (directory, name) = FileSystem.split(path)
-        self.temporaryPath = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+        self.temporaryPath = FileSystem.temporaryPath(for: path)
         guard let handle = fopen(temporaryPath, "wb") else {
             if errno == EMFILE { throw BERTKitError(file: path, "cannot create: too many open files (raise `ulimit -n`)") }
             throw BERTKitError(file: path, "cannot create: \(FileSystem.lastErrorMessage())")

@@ -35,3 +35,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         (value << count) | (value >> (64 - count))
     }
 }
+
+extension SeededGenerator {
+    /// A uniform double in [0, 1) from the top 53 bits of the next value, as Python's
+    /// `random.random()` draws.
+    @inline(__always)
+    public mutating func nextUnitDouble() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

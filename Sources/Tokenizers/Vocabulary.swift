@@ -19,8 +19,18 @@ public final class Vocabulary: Sendable {
     private let tokenBytes: [UInt8]
     private let tokenStarts: [Int]
 
-    /// Reads a `vocab.txt`: one token per line.
-    public convenience init(contentsOfFile path: String) throws {
+    /// How a vocabulary file spells its tokens.
+    public enum FileFormat: Sendable {
+        /// BERT's `vocab.txt`: one token per line.
+        case tokenPerLine
+        /// CharacterBERT's `mlm_vocab.txt`: `"{count} {token}"` per line, most frequent first;
+        /// the token is the line's last space-separated field, as CharacterBERT reads it.
+        case countAndToken
+    }
+
+    /// Reads a vocabulary file: `vocab.txt` (one token per line) or, with `.countAndToken`,
+    /// an MLM vocabulary.
+    public convenience init(contentsOfFile path: String, format: FileFormat = .tokenPerLine) throws {
         guard let file = fopen(path, "rb") else {
             throw BERTKitError(file: path, "cannot open: \(FileSystem.lastErrorMessage())")
         }
@@ -33,15 +43,15 @@ public final class Vocabulary: Sendable {
             if count < chunk.count { break }
         }
         if ferror(file) != 0 { throw BERTKitError(file: path, "read failed: \(FileSystem.lastErrorMessage())") }
-        try self.init(lines: data, file: path)
+        try self.init(lines: data, file: path, format: format)
     }
 
     /// A vocabulary of `tokens`, numbered in order.
     public convenience init(tokens: [String]) throws {
-        try self.init(lines: Array(tokens.joined(separator: "\n").utf8), file: nil)
+        try self.init(lines: Array(tokens.joined(separator: "\n").utf8), file: nil, format: .tokenPerLine)
     }
 
-    private init(lines data: [UInt8], file: String?) throws {
+    private init(lines data: [UInt8], file: String?, format: FileFormat) throws {
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         var table = ByteStringTable(capacity: lines.count)
@@ -55,6 +65,9 @@ public final class Vocabulary: Sendable {
             }
             var scalars = decoded.unicodeScalars
             while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            if format == .countAndToken, let space = scalars.lastIndex(where: { $0 == " " || $0 == "\t" }) {
+                scalars = String.UnicodeScalarView(scalars[scalars.index(after: space)...])
+            }
             let token = Array(String(scalars).utf8)
             if token.isEmpty { throw BERTKitError(file: file, place: "line \(number)", "blank line: every line must hold a token") }
             let duplicate = token.withUnsafeBufferPointer { table.insert($0, id: UInt32(tokens.count)) }
@@ -87,7 +100,7 @@ public final class Vocabulary: Sendable {
 
     /// The id of the token whose UTF-8 is `bytes`, or nil.
     @inline(__always)
-    func id(of bytes: UnsafeBufferPointer<UInt8>) -> UInt32? { table.id(of: bytes) }
+    public func id(of bytes: UnsafeBufferPointer<UInt8>) -> UInt32? { table.id(of: bytes) }
 
     /// The id of a token that must be in the vocabulary, such as `[UNK]`.
     /// - Throws: `BERTKitError` naming the vocabulary's file when it is missing.

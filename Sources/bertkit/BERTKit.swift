@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 
 /// The `bertkit` command: from a raw corpus to a pre-trained BERT.
 @main
@@ -12,13 +13,10 @@ struct BERTKit: ParsableCommand {
                        train-punkt
               tokenize BERT WordPiece tokenization of text, line by line
               vocab    learn vocabularies: wordpiece (BERT), mlm (CharacterBERT)
+              data     make and inspect pre-training data: create, inspect
               demo     run the whole pipeline on the bundled sample corpus
             """,
         version: BERTKitVersion.string,
-        subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DemoCommand.self])
+        subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, DemoCommand.self])
 }
 
-/// The version printed by `--version` and written into outputs that record their maker.
-enum BERTKitVersion {
-    static let string = "0.1.0"
-}

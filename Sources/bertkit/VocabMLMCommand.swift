@@ -42,7 +42,7 @@ struct VocabMLMCommand: ParsableCommand {
     func run() throws {
         let progress = progressOptions.reporter()
         try CommandErrors.report {
-            let files = try VocabCommand.textFiles(inputs)
+            let files = try FileSystem.textFiles(inputs)
             let file = try OutputFile(path: output, overwrite: force)
             let builder = MLMVocabularyBuilder(maxVocabularySize: maxVocabularySize, threads: threadOptions.threads)
             let counted = try builder.count(files: files, progress: progress)

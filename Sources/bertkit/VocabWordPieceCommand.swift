@@ -83,7 +83,7 @@ struct VocabWordPieceCommand: ParsableCommand {
         let trainer = WordPieceTrainer(options: options, normalizer: BertNormalizer(lowercase: !cased))
         let progress = progressOptions.reporter()
         try CommandErrors.report {
-            let files = try VocabCommand.textFiles(inputs)
+            let files = try FileSystem.textFiles(inputs)
             let file = try OutputFile(path: output, overwrite: force)
             let counting = TextCounting(threads: threadOptions.threads, noun: "words")
             let count: TextCounting.CountFunction = { trainer.countWords(utf8: $0, into: &$1) }

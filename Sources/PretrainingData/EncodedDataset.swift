@@ -1,0 +1,66 @@
+import CZlib
+
+/// One dataset of a pre-training file, ready to write: its description and its chunks,
+/// each already deflated as HDF5's gzip filter would store it.
+struct EncodedDataset {
+    let name: String
+    let type: HDF5ElementType
+    /// The dataset's extent: rows first.
+    let shape: [Int]
+    /// Rows per chunk.
+    let chunkRows: Int
+    /// 0: stored without the gzip filter; 1–9: zlib level.
+    let compressionLevel: Int
+    /// The chunks in row order; the last is padded to full size, as HDF5 stores edge chunks.
+    private(set) var chunks: [[UInt8]] = []
+
+    /// The bytes a chunk aims at: large enough to compress well, small enough for h5py's
+    /// 1 MB chunk cache.
+    static let chunkBytes = 1 << 19
+
+    /// Encodes `rows` rows of `rowShape` elements of `type`, `fill` writing row `index`'s
+    /// elements into zeroed memory.
+    init(name: String, type: HDF5ElementType, rows: Int, rowShape: [Int], compressionLevel: Int,
+         fill: (_ row: Int, _ elements: UnsafeMutableRawPointer) -> Void) {
+        self.name = name
+        self.type = type
+        self.shape = [rows] + rowShape
+        self.compressionLevel = compressionLevel
+        let rowBytes = rowShape.reduce(type.size, *)
+        chunkRows = max(1, min(rows, Self.chunkBytes / rowBytes))
+        var raw = [UInt8](repeating: 0, count: chunkRows * rowBytes)
+        var compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(raw.count))))
+        for start in stride(from: 0, to: rows, by: chunkRows) {
+            raw.withUnsafeMutableBytes { raw in
+                raw.initializeMemory(as: UInt8.self, repeating: 0)
+                for row in start..<min(start + chunkRows, rows) {
+                    fill(row, raw.baseAddress! + (row - start) * rowBytes)
+                }
+            }
+            guard compressionLevel > 0 else {
+                chunks.append(raw)
+                continue
+            }
+            var length = uLongf(compressed.count)
+            let status = compressed.withUnsafeMutableBufferPointer { output in
+                raw.withUnsafeBufferPointer { input in
+                    compress2(output.baseAddress, &length, input.baseAddress, uLong(input.count), Int32(compressionLevel))
+                }
+            }
+            precondition(status == Z_OK, "zlib compress2 failed (\(status)) on a buffer of its own bound")
+            chunks.append(Array(compressed[..<Int(length)]))
+        }
+    }
+
+    /// The bytes the chunks take.
+    var byteCount: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    /// Writes the dataset into `file`.
+    func write(to file: HDF5File) throws {
+        let dataset = try file.createDataset(name, type: type, shape: shape, chunkRows: chunkRows,
+                                             compressionLevel: compressionLevel)
+        for (index, chunk) in chunks.enumerated() {
+            try chunk.withUnsafeBytes { try dataset.writeChunk(startingAt: index * chunkRows, bytes: $0) }
+        }
+    }
+}
