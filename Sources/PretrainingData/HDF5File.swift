@@ -84,7 +84,9 @@ public final class HDF5File {
             H5Sclose(space)
             H5Pclose(properties)
         }
-        guard space >= 0, properties >= 0, H5Pset_chunk(properties, Int32(chunk.count), chunk) >= 0,
+        // No modification times in object headers: the same data makes the same bytes.
+        guard space >= 0, properties >= 0, H5Pset_obj_track_times(properties, false) >= 0,
+              H5Pset_chunk(properties, Int32(chunk.count), chunk) >= 0,
               compressionLevel == 0 || H5Pset_deflate(properties, UInt32(compressionLevel)) >= 0 else {
             throw HDF5File.error(path, "cannot describe dataset '\(name)'")
         }
