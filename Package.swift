@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate"),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -32,7 +32,7 @@ let package = Package(
                 "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
-        .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CZlib"]),
+        .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [

@@ -11,7 +11,7 @@ packages=(
   libbz2-dev        # bzip2 streams
   libexpat1-dev     # the XML parser
   libcurl4-openssl-dev libssl-dev  # dump downloads and their checksums
-  libhdf5-dev zlib1g-dev            # pre-training data files (HDF5, deflated chunks)
+  libhdf5-dev libdeflate-dev        # pre-training data files (HDF5, deflated chunks)
 )
 
 missing=()

@@ -10,6 +10,7 @@ static inline hid_t bk_h5s_all(void) { return H5S_ALL; }
 static inline unsigned bk_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned bk_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline hid_t bk_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t bk_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t bk_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t bk_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
 static inline hid_t bk_h5t_native_int64(void) { return H5T_NATIVE_INT64; }

@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 
 /// One dataset of a pre-training file, ready to write: its description and its chunks,
 /// each already deflated as HDF5's gzip filter would store it.
@@ -9,7 +9,7 @@ struct EncodedDataset {
     let shape: [Int]
     /// Rows per chunk.
     let chunkRows: Int
-    /// 0: stored without the gzip filter; 1–9: zlib level.
+    /// 0: stored without the gzip filter; 1–9: deflate level (as zlib's; libdeflate compresses).
     let compressionLevel: Int
     /// The chunks in row order; the last is padded to full size, as HDF5 stores edge chunks.
     private(set) var chunks: [[UInt8]] = []
@@ -29,7 +29,9 @@ struct EncodedDataset {
         let rowBytes = rowShape.reduce(type.size, *)
         chunkRows = max(1, min(rows, Self.chunkBytes / rowBytes))
         var raw = [UInt8](repeating: 0, count: chunkRows * rowBytes)
-        var compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(raw.count))))
+        let compressor = compressionLevel > 0 ? libdeflate_alloc_compressor(Int32(compressionLevel)) : nil
+        defer { libdeflate_free_compressor(compressor) }
+        var compressed = [UInt8](repeating: 0, count: compressor.map { libdeflate_zlib_compress_bound($0, raw.count) } ?? 0)
         for start in stride(from: 0, to: rows, by: chunkRows) {
             raw.withUnsafeMutableBytes { raw in
                 raw.initializeMemory(as: UInt8.self, repeating: 0)
@@ -37,18 +39,17 @@ struct EncodedDataset {
                     fill(row, raw.baseAddress! + (row - start) * rowBytes)
                 }
             }
-            guard compressionLevel > 0 else {
+            guard let compressor else {
                 chunks.append(raw)
                 continue
             }
-            var length = uLongf(compressed.count)
-            let status = compressed.withUnsafeMutableBufferPointer { output in
-                raw.withUnsafeBufferPointer { input in
-                    compress2(output.baseAddress, &length, input.baseAddress, uLong(input.count), Int32(compressionLevel))
+            let length = compressed.withUnsafeMutableBytes { output in
+                raw.withUnsafeBytes { input in
+                    libdeflate_zlib_compress(compressor, input.baseAddress, input.count, output.baseAddress, output.count)
                 }
             }
-            precondition(status == Z_OK, "zlib compress2 failed (\(status)) on a buffer of its own bound")
-            chunks.append(Array(compressed[..<Int(length)]))
+            precondition(length > 0, "libdeflate failed on a buffer of its own bound")
+            chunks.append(Array(compressed[..<length]))
         }
     }
 

@@ -25,6 +25,31 @@ public final class HDF5File {
         return HDF5File(path: path, id: id)
     }
 
+    /// Creates a file in memory, to be taken out with `image()`: a disk that fills up then
+    /// fails an ordinary write of the image, never libhdf5 half-way through a file. `name`
+    /// names it in errors.
+    public static func createInMemory(name: String) throws -> HDF5File {
+        bk_h5_silence_errors()
+        let access = H5Pcreate(bk_h5p_file_access())
+        defer { H5Pclose(access) }
+        guard access >= 0, H5Pset_fapl_core(access, 1 << 20, false) >= 0 else {
+            throw HDF5File.error(name, "cannot set up an in-memory HDF5 file")
+        }
+        let id = H5Fcreate(name, bk_h5f_acc_trunc(), bk_h5_default(), access)
+        guard id >= 0 else { throw HDF5File.error(name, "cannot create the HDF5 file") }
+        return HDF5File(path: name, id: id)
+    }
+
+    /// The bytes of the whole file as it would be on disk (flushed first).
+    public func image() throws -> [UInt8] {
+        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw HDF5File.error(path, "cannot flush the file") }
+        let size = H5Fget_file_image(id, nil, 0)
+        guard size > 0 else { throw HDF5File.error(path, "cannot take the file's image") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        guard H5Fget_file_image(id, &bytes, size) == size else { throw HDF5File.error(path, "cannot take the file's image") }
+        return bytes
+    }
+
     /// Opens the existing file at `path` read-only.
     public static func open(path: String) throws -> HDF5File {
         bk_h5_silence_errors()
@@ -84,7 +109,9 @@ public final class HDF5File {
             H5Sclose(space)
             H5Pclose(properties)
         }
-        guard space >= 0, properties >= 0, H5Pset_chunk(properties, Int32(chunk.count), chunk) >= 0,
+        // No modification times in object headers: the same data makes the same bytes.
+        guard space >= 0, properties >= 0, H5Pset_obj_track_times(properties, false) >= 0,
+              H5Pset_chunk(properties, Int32(chunk.count), chunk) >= 0,
               compressionLevel == 0 || H5Pset_deflate(properties, UInt32(compressionLevel)) >= 0 else {
             throw HDF5File.error(path, "cannot describe dataset '\(name)'")
         }

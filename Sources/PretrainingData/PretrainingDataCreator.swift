@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Support
 import Tokenizers
 
@@ -155,22 +150,17 @@ public struct PretrainingDataCreator {
         return seed &* 0x9E37_79B9_7F4A_7C15 ^ hash
     }
 
-    /// Writes a shard's file under a temporary name, renamed into place once complete.
+    /// Writes a shard's file: made in memory, then written under a temporary name and
+    /// renamed into place once complete (`OutputFile`).
     private func write(_ shard: EncodedShard, to path: String) throws {
-        let temporary = FileSystem.temporaryPath(for: path)
-        let cleanup = TemporaryFiles.register(temporary)
-        defer {
-            unlink(temporary)
-            TemporaryFiles.unregister(cleanup)
-        }
-        let file = try HDF5File.create(path: temporary)
+        let file = try HDF5File.createInMemory(name: path)
         for dataset in shard.datasets { try dataset.write(to: file) }
         for (key, value) in attributes(of: shard) { try file.setAttribute(key, value) }
+        let image = try file.image()
         try file.close()
-        try FileSystem.synchronize(temporary)
-        if rename(temporary, path) != 0 {
-            throw BERTKitError(file: path, "cannot rename \(temporary) into place: \(FileSystem.lastErrorMessage())")
-        }
+        let output = try OutputFile(path: path, overwrite: overwrite, bufferSize: 1 << 16)
+        try output.write(image)
+        try output.commit()
     }
 
     /// The attributes that make a file self-describing.

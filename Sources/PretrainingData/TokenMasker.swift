@@ -4,8 +4,9 @@ import Support
 /// replaces 80% of them with [MASK], keeps 10% and puts a random token in 10%.
 ///
 /// Candidates are every position but [CLS] and [SEP] (and, for CharacterBERT, but words outside
-/// the MLM vocabulary); with whole-word masking a "##" piece joins the group of the token before
-/// it. Groups are shuffled and taken until `min(P, max(1, round(n * p)))` positions are chosen,
+/// the MLM vocabulary); with whole-word masking a "##" piece joins the group of the token just
+/// before it (one after [SEP] starts a group of its own, where Google's script would join it to
+/// the last word of segment A). Groups are shuffled and taken until `min(P, max(1, round(n * p)))` positions are chosen,
 /// skipping a group that would overshoot. Positions come out ascending with their original tokens.
 struct TokenMasker {
     let options: InstanceOptions
@@ -26,7 +27,7 @@ struct TokenMasker {
         predictions.removeAll(keepingCapacity: true)
         for (index, token) in tokens.enumerated() {
             if token == vocabulary.cls || token == vocabulary.sep || !vocabulary.isMaskCandidate(token) { continue }
-            if options.wholeWordMask, let last = groups.last, vocabulary.continuesWord(token) {
+            if options.wholeWordMask, let last = groups.last, last.x + last.y == Int32(index), vocabulary.continuesWord(token) {
                 groups[groups.count - 1] = SIMD2(last.x, Int32(index) - last.x + 1)
             } else {
                 groups.append(SIMD2(Int32(index), 1))

@@ -81,15 +81,6 @@ public enum FileSystem {
         return (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
     }
 
-    /// Flushes a written file's data to the disk, so that a full disk is an error now and not
-    /// a truncated file later.
-    public static func synchronize(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw BERTKitError(file: path, "cannot open: \(lastErrorMessage())") }
-        defer { close(descriptor) }
-        if fsync(descriptor) != 0 { throw BERTKitError(file: path, "write failed: \(lastErrorMessage())") }
-    }
-
     /// The files named by `paths`: files as they are, directories as their visible regular
     /// files in name order (not recursing).
     /// - Throws: `BERTKitError` for a path that does not exist or an empty directory.

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Removes unfinished temporary outputs when the process is interrupted (SIGINT, SIGTERM,
-/// SIGHUP), so that an interrupted run leaves nothing half-written behind.
+/// SIGHUP), so that an interrupted run leaves nothing half-written behind; and turns a
+/// file-size limit into a write error rather than a kill.
 ///
 /// Paths are kept as C strings in a fixed table that the signal handler reads with
 /// async-signal-safe calls only (`unlink`, `rmdir`, `_exit`); it goes from the newest entry
@@ -57,6 +58,9 @@ public enum TemporaryFiles {
     private static func installHandlers() {
         guard !handlersInstalled else { return }
         handlersInstalled = true
+        // Past a file-size limit (`ulimit -f`) a write then fails with EFBIG, which the
+        // writer reports and cleans up after, instead of SIGXFSZ killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 for index in stride(from: TemporaryFiles.capacity - 1, through: 0, by: -1) {

@@ -3,6 +3,9 @@ import Corpus
 import PretrainingData
 import Support
 import Tokenizers
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bertkit data`: pre-training data, from formatted shards to HDF5 and back.
 struct DataCommand: ParsableCommand {
@@ -194,6 +197,7 @@ struct DataInspectCommand: ParsableCommand {
             let vocabulary = try vocabularyFile.map { try Vocabulary(contentsOfFile: $0, format: format) }
             let report = try PretrainingFileReport(file: data, vocabulary: vocabulary, examples: json ? 0 : show)
             print(json ? report.json : report.text)
+            if fflush(stdout) != 0 { throw BERTKitError("cannot write the output: \(FileSystem.lastErrorMessage())") }
             if check && report.violationCount > 0 {
                 throw BERTKitError(file: file, "\(report.violationCount) invariant(s) broken, the first: \(report.violations[0])")
             }

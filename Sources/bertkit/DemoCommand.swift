@@ -10,8 +10,9 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Runs the stages of this version one after the other, as the commands a user would type: \
             extract the bundled MediaWiki dump, format it into sentences (training Punkt on it), shard \
-            it, learn a WordPiece vocabulary from the shards and tokenize a few validation sentences \
-            with it. Everything is written under the output directory.
+            it, learn a WordPiece vocabulary from the shards, tokenize a few validation sentences \
+            with it, and make phase-1 pre-training data (128 tokens, 20 predictions) from the \
+            shards, inspecting one file. Everything is written under the output directory.
             """)
 
     @Option(name: .shortAndLong, help: "Directory for the demo's files.")
@@ -54,6 +55,14 @@ struct DemoCommand: ParsableCommand {
                 ("tokenize the first sentences of shards/validation.0.txt with it", {
                     try FileSystem.writeFirstLines(of: path("shards/validation.0.txt"), count: 3, to: path("sample-sentences.txt"))
                     try TokenizeCommand.parse(["--vocab", path("vocab.txt"), "--tokens", "--quiet", path("sample-sentences.txt")]).run()
+                }),
+                ("make phase-1 pre-training data (128/20, NVIDIA's HDF5 layout) from shards/ -> hdf5/128_20/", {
+                    try DataCreateCommand.parse([path("shards"), "--vocab", path("vocab.txt"), "--phase", "1",
+                                                 "--output", path("hdf5/128_20"), "--force"] + threads).run()
+                }),
+                ("inspect hdf5/128_20/validation.0.hdf5 and check every invariant", {
+                    try DataInspectCommand.parse([path("hdf5/128_20/validation.0.hdf5"), "--vocab", path("vocab.txt"),
+                                                  "--show", "1", "--check"]).run()
                 }),
             ]
             for (index, (title, stage)) in stages.enumerated() {
