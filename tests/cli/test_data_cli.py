@@ -242,7 +242,7 @@ def test_a_full_disk_is_an_error_that_leaves_no_file(bertkit, corpus, tmp_path):
     result = subprocess.run(["bash", "-c", 'ulimit -f 64; exec "$@"', "bash", *command], capture_output=True, text=True)
     killed = f"killed by signal {-result.returncode}" if result.returncode < 0 else f"exit status {result.returncode}"
     assert result.returncode > 0, f"{killed} (SIGXFSZ is 25): {result.stderr}; left: {os.listdir(output)}"
-    assert "error: " in result.stderr and "big.hdf5" in result.stderr, result.stderr
+    assert "error: " in result.stderr and f"{output / 'big.hdf5'}: " in result.stderr, result.stderr
     assert os.listdir(output) == [], "a partial or temporary file was left behind"
     # The same run without the limit writes more than the limit allowed.
     subprocess.run(command, check=True)
