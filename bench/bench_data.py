@@ -39,7 +39,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 from benchlib import (ENGLISH_DUMP, RELEASE_BINARY, REPO, DATA, best, extract_documents, machine, measure, require,
                       require_binary)
@@ -220,8 +219,8 @@ def main():
                 google_note = problem
             else:
                 google_file = os.path.join(work, "google.hdf5")
-                google_seconds, google_rss, _ = best(lambda: measure(
-                    [args.python, "-c", GOOGLE, wheel, os.path.dirname(REFERENCE), text, VOCAB, google_file]), args.repeat)
+                command = [args.python, "-c", GOOGLE, wheel, os.path.dirname(REFERENCE), text, VOCAB, google_file]
+                google_seconds, google_rss, _ = best(lambda: measure(command), args.repeat)
                 same = python_output(args.python, SAME, google_file, reference_file)[0] == "True"
                 google_note = ("its file is identical to the Python reference's" if same
                                else "its file differs from the Python reference's")
@@ -265,8 +264,9 @@ def main():
     print(f"| WordPiece alone: `bertkit tokenize --threads 1` vs tokenizers' encode_batch, 1 thread |"
           f" {wordpiece_seconds:.2f} s ({megabytes / wordpiece_seconds:.1f} MB/s) | {hf_seconds:.2f} s"
           f" ({megabytes / hf_seconds:.1f} MB/s) | {hf_seconds / wordpiece_seconds:.1f}x | {wordpiece_rss:.0f} MB / - |")
+    gzip_inside = rows[0][1] - stored_seconds
     print(f"| `data create --threads 1 --compression-level 0` (no gzip; {stored_bytes / 1e6:.1f} MB file; gzip inside"
-          f" data create: {rows[0][1] - stored_seconds:.2f} s) | {stored_seconds:.2f} s | - | - | {stored_rss:.0f} MB / - |")
+          f" data create: {gzip_inside:.2f} s) | {stored_seconds:.2f} s | - | - | {stored_rss:.0f} MB / - |")
     print(f"| gzip alone: zlib level 4 over the datasets ({raw_bytes / 1e6:.1f} MB -> {packed_bytes / 1e6:.1f} MB;"
           f" BERTKit's file {file_bytes / 1e6:.1f} MB) | - | {zlib_seconds:.2f} s"
           f" ({raw_bytes / 1e6 / zlib_seconds:.0f} MB/s) | - | - |")

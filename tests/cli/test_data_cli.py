@@ -2,6 +2,7 @@
 --phase 2, --no-nsp, --whole-word-mask, outputs independent of --threads and fixed by --seed,
 empty and one-document shards, overlong sentences, unknown words, a full disk, and inspect's
 report and --check on good, corrupted, dense and foreign files."""
+import json
 import os
 import subprocess
 import sys
@@ -269,7 +270,6 @@ def test_inspect_reports_layout_and_counts(bertkit, corpus, good_file):
     assert "[MASK]" in result.stdout and "invariants: all hold" in result.stdout
     result = run(bertkit, "inspect", good_file, "--json")
     assert result.returncode == 0, result.stderr
-    import json
     report = json.loads(result.stdout)
     assert report["instances"] == count and report["layout"] == "nvidia" and report["violations"] == 0
     assert report["total_predictions"] == int((arrays["masked_lm_positions"] > 0).sum())

@@ -117,7 +117,7 @@ def check_invariants(arrays, vocab_size, cls, sep, mask, masked_lm_prob=None, ne
     segments, positions = arrays["segment_ids"].astype(np.int64), arrays["masked_lm_positions"].astype(np.int64)
     labels, nsp = arrays["masked_lm_ids"].astype(np.int64), arrays["next_sentence_labels"].astype(np.int64)
     count, width = ids.shape
-    rows, columns = np.arange(count)[:, None], np.arange(width)[None, :]
+    columns = np.arange(width)[None, :]
     lengths = input_mask.sum(axis=1)
     # input_mask: a prefix of ones, at least [CLS] x [SEP]; padding ids and segments 0.
     assert set(np.unique(input_mask)) <= {0, 1}
@@ -311,7 +311,8 @@ def test_character_bert_ids_labels_and_words(bertkit, tmp_path):
         for position, label in zip(positions, labels):
             assert 0 <= label < 45 and 0 < position < length - 1 and position != separator
             word = spelled(mlm_words[label])
-            assert tokens[position] == "[MASK]" or tokens[position] in mlm_spellings, "a random word outside the MLM vocabulary"
+            assert tokens[position] == "[MASK]" or tokens[position] in mlm_spellings, \
+                "a random word outside the MLM vocabulary"
             restored[position] = word
         assert "[MASK]" not in restored
         outside += sum(token not in mlm_spellings for token in restored[1:length - 1] if token != "[SEP]")
@@ -319,7 +320,7 @@ def test_character_bert_ids_labels_and_words(bertkit, tmp_path):
         segment_a = as_text([word.hex() for word in restored[1:separator]])
         segment_b = as_text([word.hex() for word in restored[separator + 1:length - 1]])
         assert any(segment_a in text for text in texts), f"segment A is not a run of a document: {restored[1:separator]}"
-        assert any(segment_b in text for text in texts), f"segment B is not a run of a document"
+        assert any(segment_b in text for text in texts), "segment B is not a run of a document"
         if arrays["next_sentence_labels"][index] == 1:  # CharacterBERT: 1 = B follows A
             is_next += 1
             if length < 64:  # not truncated: A + B is one run of text
