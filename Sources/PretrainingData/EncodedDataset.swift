@@ -53,9 +53,6 @@ struct EncodedDataset {
         }
     }
 
-    /// The bytes the chunks take.
-    var byteCount: Int { chunks.reduce(0) { $0 + $1.count } }
-
     /// Writes the dataset into `file`.
     func write(to file: HDF5File) throws {
         let dataset = try file.createDataset(name, type: type, shape: shape, chunkRows: chunkRows,

@@ -138,8 +138,12 @@ public struct PretrainingDataCreator {
         summary.tokens = store.tokens.count
         summary.predictions = store.positions.count
         summary.randomNext = (0..<store.count).reduce(0) { $0 + (store.isRandomNext($1) ? 1 : 0) }
-        let encoder = InstanceEncoder(options: options, vocabulary: vocabulary, compressionLevel: compressionLevel)
         return EncodedShard(datasets: encoder.encode(store, extraWords: shard.extraWords), summary: summary)
+    }
+
+    /// Lays instances out as the files' datasets.
+    private var encoder: InstanceEncoder {
+        InstanceEncoder(options: options, vocabulary: vocabulary, compressionLevel: compressionLevel)
     }
 
     /// The seed of a shard's generator: the run's seed mixed with the FNV-1a hash of the
@@ -165,7 +169,7 @@ public struct PretrainingDataCreator {
 
     /// The attributes that make a file self-describing.
     private func attributes(of shard: EncodedShard) -> [(String, HDF5AttributeValue)] {
-        let encoder = InstanceEncoder(options: options, vocabulary: vocabulary, compressionLevel: compressionLevel)
+        let encoder = self.encoder
         let flag = { (value: Bool) in HDF5AttributeValue.integer(value ? 1 : 0) }
         return [
             ("layout", .string(encoder.layout.rawValue)),

@@ -120,9 +120,4 @@ public final class PretrainingFile {
         }
         return batch
     }
-
-    /// Every dataset's gzip status, for reports: the names of datasets stored without it.
-    public var uncompressedDatasets: [String] {
-        layout.keys.filter { !(datasets[$0]?.isGzipCompressed ?? false) }
-    }
 }
