@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "bertkit", targets: ["bertkit"]),
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,9 @@ let package = Package(
         .systemLibrary(name: "CExpat", path: "Sources/CExpat", pkgConfig: "expat"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -29,6 +33,7 @@ let package = Package(
                 "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
+        .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -41,6 +46,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
         .testTarget(name: "CorpusTests", dependencies: ["TestSupport", "Corpus", "Support"]),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
     ]
 )
 

@@ -11,6 +11,7 @@ packages=(
   libbz2-dev        # bzip2 streams
   libexpat1-dev     # the XML parser
   libcurl4-openssl-dev libssl-dev  # dump downloads and their checksums
+  libopenblas-dev   # sgemm for the CPU backend's matrix products
 )
 
 missing=()
