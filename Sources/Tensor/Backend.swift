@@ -164,7 +164,7 @@ extension Backend {
     }
 
     /// A new int32 tensor holding `values`.
-    public func tensor(_ values: [Int32], _ shape: Shape) -> Tensor {
+    public func tensor(integers values: [Int32], _ shape: Shape) -> Tensor {
         let tensor = allocate(shape, dtype: .int32)
         write(values, to: tensor)
         return tensor
