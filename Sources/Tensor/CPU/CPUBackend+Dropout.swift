@@ -15,15 +15,17 @@ extension CPUBackend {
         let scale = 1 / (1 - probability)
         let (xPointer, yPointer) = (x.floats, y.floats)
         let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
-        forEachVectorInParallel(x.count) { i, lanes in
-            // A counter-based draw: element i keeps its value when hash(seed, i) ≥ p · 2^32.
-            var h = (SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ Self.laneNumbers) &* 0x9E37_79B9 ^ low
-            h = Self.mix(Self.mix(h) ^ high)
-            let keep = h .>= threshold
-            let kept = FloatVector(xPointer + i, lanes: lanes).replacing(with: 0, where: .!keep) * scale
-            kept.store(to: yPointer + i, lanes: lanes)
-            SIMD16<Int8>(truncatingIfNeeded: SIMD16<Int32>.zero.replacing(with: 1, where: keep))
-                .store(to: maskPointer + i, lanes: lanes)
+        pool.parallelForVectors(x.count) { range in
+            for (i, lanes) in Vectors(range) {
+                // A counter-based draw: element i keeps its value when hash(seed, i) ≥ p · 2^32.
+                var h = (SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ Self.laneNumbers) &* 0x9E37_79B9 ^ low
+                h = Self.mix(Self.mix(h) ^ high)
+                let keep = h .>= SIMD16(repeating: threshold)
+                let kept = FloatVector(xPointer + i, lanes: lanes).replacing(with: 0, where: .!keep) * scale
+                kept.store(to: yPointer + i, lanes: lanes)
+                SIMD16<Int8>(truncatingIfNeeded: SIMD16<Int32>.zero.replacing(with: 1, where: keep))
+                    .store(to: maskPointer + i, lanes: lanes)
+            }
         }
     }
 
@@ -34,10 +36,12 @@ extension CPUBackend {
         let scale = 1 / (1 - probability)
         let (dyPointer, dxPointer) = (dy.floats, dx.floats)
         let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
-        forEachVectorInParallel(dy.count) { i, lanes in
-            let flags = SIMD16<Int32>(truncatingIfNeeded: SIMD16<Int8>(maskPointer + i, lanes: lanes))
-            (FloatVector(dyPointer + i, lanes: lanes).replacing(with: 0, where: flags .== 0) * scale)
-                .store(to: dxPointer + i, lanes: lanes)
+        pool.parallelForVectors(dy.count) { range in
+            for (i, lanes) in Vectors(range) {
+                let flags = SIMD16<Int32>(truncatingIfNeeded: SIMD16<Int8>(maskPointer + i, lanes: lanes))
+                (FloatVector(dyPointer + i, lanes: lanes).replacing(with: 0, where: flags .== .zero) * scale)
+                    .store(to: dxPointer + i, lanes: lanes)
+            }
         }
     }
 

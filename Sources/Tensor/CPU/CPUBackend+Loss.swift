@@ -26,24 +26,24 @@ extension CPUBackend {
                 let label = Int(labelPointer[row])
                 guard label != Int(ignoreIndex) else {
                     losses[row] = 0
-                    forEachVector(in: 0..<columns) { c, lanes in FloatVector.zero.store(to: output + c, lanes: lanes) }
+                    for (c, lanes) in Vectors(0..<columns) { FloatVector.zero.store(to: output + c, lanes: lanes) }
                     continue
                 }
                 // −log softmax(z)[label] = log Σ e^(z − max) + max − z[label], stable for any z.
                 let target = input[label]
                 var largest = FloatVector(repeating: -.infinity)
-                forEachVector(in: 0..<columns) { c, lanes in
-                    largest = pointwiseMax(largest, FloatVector(input + c, lanes: lanes, padding: -.infinity))
+                for (c, lanes) in Vectors(0..<columns) {
+                    largest = largest.lanewiseMaximum(FloatVector(input + c, lanes: lanes, padding: -.infinity))
                 }
                 let maximum = largest.max()
                 var sum = FloatVector.zero
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     sum += VectorMath.exp(FloatVector(input + c, lanes: lanes) - maximum).padded(after: lanes)
                 }
                 let total = sum.sum()
                 losses[row] = log(Double(total)) + Double(maximum) - Double(target)
                 let factor = rowScale / total
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     (VectorMath.exp(FloatVector(input + c, lanes: lanes) - maximum) * factor).store(to: output + c, lanes: lanes)
                 }
                 output[label] -= rowScale

@@ -1,17 +1,16 @@
 extension CPUBackend {
     public func sum(_ x: Tensor) -> Double {
-        reduce(x) { $0 }
+        reduce(x, Lanes.Identity())
     }
 
     public func sumOfSquares(_ x: Tensor) -> Double {
-        reduce(x) { $0 * $0 }
+        reduce(x, Lanes.Square())
     }
 
     /// Σ term(x) over the elements: each block of 1024 elements summed in float vectors, the
     /// blocks' sums added in double precision in order, so the result does not depend on the
     /// thread count.
-    @inline(__always)
-    private func reduce(_ x: Tensor, _ term: (FloatVector) -> FloatVector) -> Double {
+    private func reduce<F: UnaryLaneFunction>(_ x: Tensor, _ term: F) -> Double {
         let blockSize = 1024
         let blocks = (x.count + blockSize - 1) / blockSize
         let partials = scratch(blocks)
@@ -19,7 +18,7 @@ extension CPUBackend {
         pool.parallelFor(blocks, grain: Self.grain / blockSize) { range in
             for block in range {
                 var total = FloatVector.zero
-                forEachVector(in: block * blockSize ..< min((block + 1) * blockSize, x.count)) { i, lanes in
+                for (i, lanes) in Vectors(block * blockSize ..< min((block + 1) * blockSize, x.count)) {
                     total += term(FloatVector(xPointer + i, lanes: lanes))
                 }
                 partials[block] = Double(total.sum())

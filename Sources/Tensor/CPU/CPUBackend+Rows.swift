@@ -15,7 +15,7 @@ extension CPUBackend {
             for row in range {
                 let source = tablePointer + Self.checkedIndex(indexPointer[row], below: tableRows) * columns
                 let target = yPointer + row * columns
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     var value = FloatVector(source + c, lanes: lanes)
                     if accumulate { value += FloatVector(target + c, lanes: lanes) }
                     value.store(to: target + c, lanes: lanes)
@@ -30,13 +30,11 @@ extension CPUBackend {
         let (dyPointer, indexPointer, tablePointer) = (dy.floats, indices.integers, dTable.floats)
         // Columns are shared between the threads, rows taken in order: no two threads touch
         // one element, and repeated indices add up in a fixed order.
-        let vectors = (columns + 15) / 16
-        pool.parallelFor(vectors, grain: max(1, Self.grain / max(indices.count * 16, 1))) { range in
-            let columnRange = range.lowerBound * 16 ..< min(range.upperBound * 16, columns)
+        pool.parallelForVectors(columns, grain: max(16, Self.grain / max(indices.count, 1))) { columnRange in
             for row in 0..<indices.count {
                 let target = tablePointer + Self.checkedIndex(indexPointer[row], below: tableRows) * columns
                 let source = dyPointer + row * columns
-                forEachVector(in: columnRange) { c, lanes in
+                for (c, lanes) in Vectors(columnRange) {
                     (FloatVector(target + c, lanes: lanes) + FloatVector(source + c, lanes: lanes)).store(to: target + c, lanes: lanes)
                 }
             }

@@ -17,21 +17,21 @@ extension CPUBackend {
                 let additive = maskPointer.map { $0 + row / rowsPerMaskRow * columns }
                 // The scaled, masked scores go to y; then their exponentials; then y is normalised.
                 var largest = FloatVector(repeating: -.infinity)
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     var score = FloatVector(input + c, lanes: lanes) * scale
                     if let additive { score += FloatVector(additive + c, lanes: lanes) }
                     score.store(to: output + c, lanes: lanes)
-                    largest = pointwiseMax(largest, score.padded(after: lanes, with: -.infinity))
+                    largest = largest.lanewiseMaximum(score.padded(after: lanes, with: -.infinity))
                 }
                 let maximum = largest.max()
                 var sum = FloatVector.zero
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     let exponential = VectorMath.exp(FloatVector(output + c, lanes: lanes) - maximum).padded(after: lanes)
                     exponential.store(to: output + c, lanes: lanes)
                     sum += exponential
                 }
                 let inverse = 1 / sum.sum()
-                forEachVector(in: 0..<columns) { c, lanes in
+                for (c, lanes) in Vectors(0..<columns) {
                     (FloatVector(output + c, lanes: lanes) * inverse).store(to: output + c, lanes: lanes)
                 }
             }
@@ -46,11 +46,11 @@ extension CPUBackend {
             for row in range {
                 let offset = row * columns
                 var dot = FloatVector.zero
-                forEachVector(in: offset ..< offset + columns) { c, lanes in
+                for (c, lanes) in Vectors(offset ..< offset + columns) {
                     dot += FloatVector(dyPointer + c, lanes: lanes) * FloatVector(yPointer + c, lanes: lanes)
                 }
                 let total = dot.sum()
-                forEachVector(in: offset ..< offset + columns) { c, lanes in
+                for (c, lanes) in Vectors(offset ..< offset + columns) {
                     let probability = FloatVector(yPointer + c, lanes: lanes)
                     (scale * probability * (FloatVector(dyPointer + c, lanes: lanes) - total)).store(to: dxPointer + c, lanes: lanes)
                 }

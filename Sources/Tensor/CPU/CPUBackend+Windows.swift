@@ -48,7 +48,7 @@ extension CPUBackend {
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
                 let block = xPointer + item * positions * filters
-                forEachVector(in: 0..<filters) { f, lanes in
+                for (f, lanes) in Vectors(0..<filters) {
                     var best = FloatVector(block + f, lanes: lanes)
                     var bestPosition = SIMD16<Int32>.zero
                     for position in 1..<max(positions, 1) {
@@ -72,12 +72,12 @@ extension CPUBackend {
         let (dyPointer, argmaxPointer, dxPointer) = (dy.floats, argmax.integers, dx.floats)
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
-                forEachVector(in: item * filters ..< (item + 1) * filters) { i, lanes in
+                for (i, lanes) in Vectors(item * filters ..< (item + 1) * filters) {
                     let gradient = FloatVector(dyPointer + i, lanes: lanes)
                     let chosen = SIMD16<Int32>(argmaxPointer + i, lanes: lanes, padding: -1)
                     let f = i - item * filters
                     for position in 0..<positions {
-                        gradient.replacing(with: 0, where: chosen .!= Int32(position))
+                        gradient.replacing(with: 0, where: chosen .!= SIMD16(repeating: Int32(position)))
                             .store(to: dxPointer + (item * positions + position) * filters + f, lanes: lanes)
                     }
                 }

@@ -47,8 +47,8 @@ public final class CPUBackend: Backend {
 
     public func fill(_ tensor: Tensor, with value: Float) {
         let y = tensor.floats
-        pool.parallelFor(tensor.count, grain: Self.grain) { range in
-            forEachVector(in: range) { i, lanes in FloatVector(repeating: value).store(to: y + i, lanes: lanes) }
+        pool.parallelForVectors(tensor.count) { range in
+            for (i, lanes) in Vectors(range) { FloatVector(repeating: value).store(to: y + i, lanes: lanes) }
         }
     }
 

@@ -6,26 +6,45 @@ extension SIMD16 where Scalar: AdditiveArithmetic {
     /// lanes past them set to `padding`.
     @inline(__always)
     init(_ pointer: UnsafePointer<Scalar>, lanes: Int = 16, padding: Scalar = .zero) {
-        if lanes == 16 {
-            self = UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
-        } else {
-            self = Self(repeating: padding)
-            for lane in 0..<lanes { self[lane] = pointer[lane] }
-        }
+        self = lanes == 16 ? UnsafeRawPointer(pointer).loadUnaligned(as: Self.self) : Self.load(pointer, lanes: lanes, padding: padding)
     }
 
     /// Stores the first `lanes` lanes at `pointer`.
     @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Scalar>, lanes: Int = 16) {
-        if lanes == 16 {
-            UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
-        } else {
-            for lane in 0..<lanes { pointer[lane] = self[lane] }
-        }
+        if lanes == 16 { UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self) } else { storePartially(to: pointer, lanes: lanes) }
+    }
+
+    // The partial vectors at the ends of rows are kept out of line: their lane-by-lane
+    // accesses would otherwise make the compiler keep every vector of the loop in memory.
+
+    @inline(never)
+    private static func load(_ pointer: UnsafePointer<Scalar>, lanes: Int, padding: Scalar) -> Self {
+        var vector = Self(repeating: padding)
+        for lane in 0..<lanes { vector[lane] = pointer[lane] }
+        return vector
+    }
+
+    @inline(never)
+    private func storePartially(to pointer: UnsafeMutablePointer<Scalar>, lanes: Int) {
+        for lane in 0..<lanes { pointer[lane] = self[lane] }
     }
 }
 
 extension FloatVector {
+    // The standard library's pointwiseMin, pointwiseMax and clamped go lane by lane, and its
+    // comparisons of integer vectors with a scalar too; these stay vectorised.
+
+    /// The larger of each pair of lanes (`self` where `other` is NaN).
+    @inline(__always)
+    func lanewiseMaximum(_ other: FloatVector) -> FloatVector { replacing(with: other, where: other .> self) }
+
+    /// Each lane brought into [lower, upper].
+    @inline(__always)
+    func clamped(between lower: Float, and upper: Float) -> FloatVector {
+        replacing(with: lower, where: self .< lower).replacing(with: upper, where: self .> upper)
+    }
+
     /// The lanes as their bit patterns, for exponent arithmetic.
     @inline(__always)
     var bits: SIMD16<Int32> { unsafeBitCast(self, to: SIMD16<Int32>.self) }
@@ -39,16 +58,24 @@ extension FloatVector {
     init(bits: SIMD16<Int32>) { self = unsafeBitCast(bits, to: FloatVector.self) }
 }
 
-/// Calls `body(start, lanes)` for each vector of `range`, in order: whole vectors of sixteen,
+/// The vectors of a range of elements, in order: (start, lanes) for whole vectors of sixteen,
 /// then one partial vector of `lanes` < 16 for the rest.
-@inline(__always)
-func forEachVector(in range: Range<Int>, _ body: (_ start: Int, _ lanes: Int) -> Void) {
-    var start = range.lowerBound
-    while start + 16 <= range.upperBound {
-        body(start, 16)
-        start += 16
+///
+/// A sequence walked with `for`, not a function taking the loop body as a closure: a large
+/// body (one that inlines `VectorMath.exp`, say) would be outlined, and called, per vector.
+struct Vectors: Sequence, IteratorProtocol {
+    private var start: Int
+    private let end: Int
+
+    @inline(__always)
+    init(_ range: Range<Int>) { (start, end) = (range.lowerBound, range.upperBound) }
+
+    @inline(__always)
+    mutating func next() -> (start: Int, lanes: Int)? {
+        guard start < end else { return nil }
+        defer { start += 16 }
+        return (start, Swift.min(16, end - start))
     }
-    if start < range.upperBound { body(start, range.upperBound - start) }
 }
 
 extension FloatVector {
@@ -58,6 +85,6 @@ extension FloatVector {
     /// This vector with the lanes from `lanes` on set to `value` (unchanged when `lanes` is 16).
     @inline(__always)
     func padded(after lanes: Int, with value: Float = 0) -> FloatVector {
-        lanes == 16 ? self : replacing(with: value, where: Self.laneNumbers .>= Int32(lanes))
+        lanes == 16 ? self : replacing(with: value, where: Self.laneNumbers .>= SIMD16<Int32>(repeating: Int32(lanes)))
     }
 }

@@ -81,6 +81,15 @@ final class ThreadPool: @unchecked Sendable {
         }
     }
 
+    /// `parallelFor` over the elements 0..<count in whole vectors of 16: every range but the
+    /// last starts and ends on a multiple of 16, so that threads share no vector (nor, for
+    /// aligned floats, a cache line).
+    func parallelForVectors(_ count: Int, grain: Int = CPUBackend.grain, _ body: (Range<Int>) -> Void) {
+        parallelFor((count + 15) / 16, grain: max(grain / 16, 1)) { vectors in
+            body(vectors.lowerBound * 16 ..< min(vectors.upperBound * 16, count))
+        }
+    }
+
     private func serve(_ index: Int) {
         var seen = 0
         while true {

@@ -9,20 +9,21 @@ enum VectorMath {
     /// exponent bits (in two factors, so that results down to the subnormals are right).
     /// 0 below −104, +∞ above 88.73, NaN for NaN.
     @inline(__always)
-    static func exp(_ x: FloatVector) -> FloatVector { exp(x, plus: .zero) }
+    static func exp(_ x: FloatVector) -> FloatVector { exp(x, plus: nil) }
 
     /// e^(x + low) for a `low` much smaller than x: the argument kept as two floats, so that
-    /// e^(−t²) keeps its relative accuracy for large t.
+    /// e^(−t²) keeps its relative accuracy for large t. (No `low` is not a `low` of zero: an
+    /// addition of zero cannot be folded away, and it defeats LLVM's vectoriser.)
     @inline(__always)
-    static func exp(_ x: FloatVector, plus low: FloatVector) -> FloatVector {
+    static func exp(_ x: FloatVector, plus low: FloatVector?) -> FloatVector {
         // 1.5 · 2^23: adding it rounds to an integer kept in the low mantissa bits.
         let magic = FloatVector(repeating: 12_582_912)
-        let scaled = (x * 1.442_695_04).clamped(lowerBound: FloatVector(repeating: -150),
-                                                upperBound: FloatVector(repeating: 128))
+        let scaled = (x * 1.442_695_04).clamped(between: -150, and: 128)
         let shifted = scaled + magic
         let n = shifted - magic
         // ln 2 split in two so that n · ln2High is exact.
-        let r = x - n * 0.693_145_752 - n * 1.428_606_82e-6 + low
+        var r = x - n * 0.693_145_752 - n * 1.428_606_82e-6
+        if let low { r += low }
         var p = r * 0.001_395_047_875_121_235_8 + 0.008_368_880_487_978_458
         p = p * r + 0.041_666_205_972_433_09
         p = p * r + 0.166_665_196_418_762_2
@@ -40,7 +41,7 @@ enum VectorMath {
     /// erf(x): x·P(x²) for |x| < 1, 1 − erfc(|x|) beyond (with the sign of x).
     @inline(__always)
     static func erf(_ x: FloatVector) -> FloatVector {
-        let t = x.magnitude.clamped(lowerBound: FloatVector(repeating: 1), upperBound: FloatVector(repeating: 9.5))
+        let t = x.magnitude.clamped(between: 1, and: 9.5)
         let large = FloatVector(bits: (1 - erfcTail(t, square: square(t))).bits | (x.bits & signBit))
         return large.replacing(with: erfSmall(x), where: x.magnitude .< 1)
     }
@@ -51,8 +52,7 @@ enum VectorMath {
     @inline(__always)
     static func normalCDF(_ x: FloatVector) -> FloatVector {
         // t = |x|/√2, its square computed from x's, halved exactly.
-        let magnitude = x.magnitude.clamped(lowerBound: FloatVector(repeating: 1.414_213_5),
-                                            upperBound: FloatVector(repeating: 13.435_029))
+        let magnitude = x.magnitude.clamped(between: 1.414_213_5, and: 13.435_029)
         let (high, low) = square(magnitude)
         let half = 0.5 * erfcTail(magnitude * 0.707_106_78, square: (0.5 * high, 0.5 * low))
         let large = half.replacing(with: 1 - half, where: x .> 0)
@@ -74,7 +74,7 @@ enum VectorMath {
         p = p * square + 0.133_020_102_977_752_69
         p = p * square - 0.333_318_740_129_470_8
         let small = x + x * square * p
-        let e = exp(2 * pointwiseMin(x.magnitude, FloatVector(repeating: 9)))
+        let e = exp(2 * x.magnitude.clamped(between: 0, and: 9))
         let large = FloatVector(bits: (1 - 2 / (e + 1)).bits | (x.bits & signBit))
         return large.replacing(with: small, where: x.magnitude .< 0.625)
     }
