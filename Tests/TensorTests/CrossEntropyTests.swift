@@ -10,7 +10,7 @@ extension TensorTests {
         let labels: [Int32] = [3, -100, 20, 0, -100, 7]
         var logits: [Float] { randomFloats(rows * vocabulary, in: -3...3, seed: 1) }
 
-        // Worst relative errors measured: loss 3e-8, gradient 3e-7.
+        // Worst relative errors measured: loss 4.9e-8, gradient 3.4e-7.
 
         @Test(arguments: [false, true])
         func lossAndGradientMatchTheDefinition(inPlace: Bool) {

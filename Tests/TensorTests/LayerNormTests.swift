@@ -13,7 +13,7 @@ extension TensorTests {
         var gamma: [Float] { randomFloats(columns, in: 0.5...1.5, seed: 2) }
         var beta: [Float] { randomFloats(columns, seed: 3) }
 
-        // Worst relative errors measured: forward 2e-7, backward 1e-6.
+        // Worst relative errors measured: forward 3.3e-7 (y), backward 2.8e-6 (dx).
 
         @Test func forwardNormalisesEachRowAndSavesItsStatistics() {
             let (y, mean, rstd) = (backend.zeros([rows, columns]), backend.zeros([rows]), backend.zeros([rows]))

@@ -1,5 +1,6 @@
 import Testing
 @testable import Tensor
+import Support
 
 extension TensorTests {
     /// sgemm and its batched form against the naive product, in every transpose combination.
@@ -65,6 +66,28 @@ extension TensorTests {
             let back = backend.zeros([a, b, c, d])
             backend.swapMiddleAxes(y, into: back)
             #expect(values(back) == x)
+        }
+
+        /// Times a 1024³ sgemm (reported, not asserted: the yardstick the training benchmarks
+        /// compare with) and checks a few of its entries against dot products.
+        @Test func sgemmRateIsReported() {
+            let n = 1024
+            let a = randomFloats(n * n, seed: 6), b = randomFloats(n * n, seed: 7)
+            let c = backend.zeros([n, n])
+            let (aTensor, bTensor) = (tensor(a, [n, n]), tensor(b, [n, n]))
+            var best = Double.infinity
+            for _ in 0..<5 {
+                let start = MonotonicClock.now()
+                backend.matmul(aTensor, bTensor, into: c)
+                best = min(best, MonotonicClock.now() - start)
+            }
+            print("sgemm 1024³ on \(backend.threadCount) threads: \(Formatting.fixed(2 * Double(n * n * n) / best / 1e9, 1)) GFLOP/s")
+            let product = values(c)
+            for (i, j) in [(0, 0), (17, 1000), (1023, 511)] {
+                let dot = (0..<n).reduce(0.0) { $0 + Double(a[i * n + $1]) * Double(b[$1 * n + j]) }
+                let scale = (0..<n).reduce(0.0) { $0 + abs(Double(a[i * n + $1]) * Double(b[$1 * n + j])) }
+                #expect(abs(Double(product[i * n + j]) - dot) <= 1e-6 * scale)
+            }
         }
     }
 }

@@ -18,7 +18,7 @@ extension TensorTests {
             (0..<batch * keys).map { $0 >= keys && $0 % keys >= keys - 5 ? -Float.greatestFiniteMagnitude : 0 }
         }
 
-        // Worst relative errors measured: forward 1.5e-7, backward 6e-7.
+        // Worst relative errors measured: forward 3e-7, backward 1.6e-6.
 
         @Test func forwardMasksPaddingAndNormalisesRows() {
             let y = backend.zeros([batch, heads, queries, keys])

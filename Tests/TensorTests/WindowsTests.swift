@@ -17,7 +17,7 @@ extension TensorTests {
         var weight: [Float] { randomFloats(filters * channels * width, seed: 2) }
         var bias: [Float] { randomFloats(filters, seed: 3) }
 
-        // Worst relative errors measured: forward 1e-7, backward 2e-7.
+        // Worst relative errors measured: forward 7e-8, backward 1.4e-6 (dWeight), max-pool 4e-9.
 
         @Test func convolutionByUnfoldingMatchesConv1dForwardAndBackward() {
             let dy = randomFloats(n * positions * filters, seed: 4)

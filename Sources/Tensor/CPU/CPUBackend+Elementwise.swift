@@ -69,7 +69,7 @@ extension CPUBackend {
                 let difference = FloatVector(aPointer + i, lanes: lanes) - FloatVector(bPointer + i, lanes: lanes)
                 (dyv * difference).store(to: dg + i, lanes: lanes)
                 (dyv * gv).store(to: da + i, lanes: lanes)
-                (dyv - dyv * gv).store(to: db + i, lanes: lanes)
+                (dyv * (1 - gv)).store(to: db + i, lanes: lanes)
             }
         }
     }
