@@ -5,8 +5,7 @@ extension TensorTests {
     /// Cross-entropy with ignored rows: the loss against the double-precision definition, the
     /// logits' gradient against central differences of it.
     @Suite struct CrossEntropyTests {
-        let rows = 6
-        let vocabulary = 21
+        let rows = 6, vocabulary = 21
         let labels: [Int32] = [3, -100, 20, 0, -100, 7]
         var logits: [Float] { randomFloats(rows * vocabulary, in: -3...3, seed: 1) }
 

@@ -5,8 +5,7 @@ extension TensorTests {
     /// LayerNorm against the double-precision definition, its backward against central
     /// differences of it.
     @Suite struct LayerNormTests {
-        let rows = 5
-        let columns = 37
+        let rows = 5, columns = 37
         let epsilon: Float = 1e-5
         // Rows with a mean and spread away from 0 and 1, as hidden states have.
         var x: [Float] { randomFloats(rows * columns, seed: 1).map { 3 * $0 + 2 } }

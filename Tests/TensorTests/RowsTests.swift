@@ -4,8 +4,7 @@ import Testing
 extension TensorTests {
     /// Row gathers (embedding lookups) and their scatter-add backward.
     @Suite struct RowsTests {
-        let rows = 7
-        let columns = 20
+        let rows = 7, columns = 20
         let indices: [Int32] = [3, 0, 3, 6, 3, 1]
 
         @Test(arguments: [false, true])

@@ -7,10 +7,7 @@ extension TensorTests {
     @Suite struct SoftmaxTests {
         // Scores [batch 2, heads 2, queries 3, keys 19]; the second batch entry has its last
         // 5 keys padded, with Hugging Face's mask value (the float minimum).
-        let batch = 2
-        let heads = 2
-        let queries = 3
-        let keys = 19
+        let batch = 2, heads = 2, queries = 3, keys = 19
         let scale: Float = 0.37
         var rows: Int { batch * heads * queries }
         var x: [Float] { randomFloats(rows * keys, in: -4...4, seed: 1) }

@@ -7,11 +7,7 @@ extension TensorTests {
     @Suite struct WindowsTests {
         // x [n 2, length 9, channels 3]; weight [filters 4, channels 3, width 3] as PyTorch's
         // Conv1d stores it.
-        let n = 2
-        let length = 9
-        let channels = 3
-        let filters = 4
-        let width = 3
+        let n = 2, length = 9, channels = 3, filters = 4, width = 3
         var positions: Int { length - width + 1 }
         var x: [Float] { randomFloats(n * length * channels, seed: 1) }
         var weight: [Float] { randomFloats(filters * channels * width, seed: 2) }

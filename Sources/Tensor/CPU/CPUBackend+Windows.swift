@@ -40,10 +40,7 @@ extension CPUBackend {
     // Shapes: x, dx [N, P, F]; y, dy, argmax (int32) [N, F].
 
     public func maxPool(_ x: Tensor, into y: Tensor, argmax: Tensor) {
-        precondition(x.shape.rank == 3, "maxPool needs x [N, P, F], got \(x.shape)")
-        let (n, positions, filters) = (x.shape[0], x.shape[1], x.shape[2])
-        expectCount(y, n * filters, "maxPool: y")
-        expectCount(argmax, n * filters, "maxPool: argmax")
+        let (n, positions, filters) = poolShape(x, y, argmax)
         let (xPointer, yPointer, argmaxPointer) = (x.floats, y.floats, argmax.integers)
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
@@ -65,10 +62,7 @@ extension CPUBackend {
     }
 
     public func maxPoolBackward(dy: Tensor, argmax: Tensor, into dx: Tensor) {
-        precondition(dx.shape.rank == 3, "maxPoolBackward needs dx [N, P, F], got \(dx.shape)")
-        let (n, positions, filters) = (dx.shape[0], dx.shape[1], dx.shape[2])
-        expectCount(dy, n * filters, "maxPoolBackward: dy")
-        expectCount(argmax, n * filters, "maxPoolBackward: argmax")
+        let (n, positions, filters) = poolShape(dx, dy, argmax)
         let (dyPointer, argmaxPointer, dxPointer) = (dy.floats, argmax.integers, dx.floats)
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
@@ -83,5 +77,15 @@ extension CPUBackend {
                 }
             }
         }
+    }
+
+    /// N, P and F of the positions [N, P, F] of a max-pool, checking that the pooled values
+    /// and the argmax are [N, F].
+    private func poolShape(_ positions: Tensor, _ pooled: Tensor, _ argmax: Tensor) -> (n: Int, positions: Int, filters: Int) {
+        precondition(positions.shape.rank == 3, "max-pool positions must be [N, P, F], got \(positions.shape)")
+        let (n, filters) = (positions.shape[0], positions.shape[2])
+        expectCount(pooled, n * filters, "max-pool: pooled values")
+        expectCount(argmax, n * filters, "max-pool: argmax")
+        return (n, positions.shape[1], filters)
     }
 }
