@@ -15,11 +15,12 @@ extension CPUBackend {
         let scale = 1 / (1 - probability)
         let (xPointer, yPointer) = (x.floats, y.floats)
         let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
+        let laneNumbers = SIMD16<UInt32>(truncatingIfNeeded: FloatVector.laneNumbers)
         pool.parallelForVectors(x.count) { range in
             for (i, lanes) in Vectors(range) {
                 // A counter-based draw: element i keeps its value when hash(seed, i) ≥ p · 2^32.
-                var h = (SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ Self.laneNumbers) &* 0x9E37_79B9 ^ low
-                h = Self.mix(Self.mix(h) ^ high)
+                let index = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ laneNumbers
+                let h = Self.mix(Self.mix(index &* 0x9E37_79B9 ^ low) ^ high)
                 let keep = h .>= SIMD16(repeating: threshold)
                 let kept = FloatVector(xPointer + i, lanes: lanes).replacing(with: 0, where: .!keep) * scale
                 kept.store(to: yPointer + i, lanes: lanes)
@@ -44,8 +45,6 @@ extension CPUBackend {
             }
         }
     }
-
-    private static let laneNumbers = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
     /// The 32-bit finaliser of MurmurHash3: every input bit affects every output bit.
     @inline(__always)
