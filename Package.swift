@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "PretrainingData", targets: ["PretrainingData"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate"),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -33,6 +37,7 @@ let package = Package(
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
+        .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -46,6 +51,7 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["TestSupport", "Corpus", "Support"]),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
     ]
 )
 

@@ -12,6 +12,7 @@ packages=(
   libexpat1-dev     # the XML parser
   libcurl4-openssl-dev libssl-dev  # dump downloads and their checksums
   libhdf5-dev libdeflate-dev        # pre-training data files (HDF5, deflated chunks)
+  libopenblas-dev   # sgemm for the CPU backend's matrix products
 )
 
 missing=()

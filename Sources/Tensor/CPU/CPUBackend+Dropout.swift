@@ -1,0 +1,59 @@
+import Support
+
+extension CPUBackend {
+    // Shapes: x, y, dy, dx, mask (int8) [any, equal counts].
+
+    public func dropout(_ x: Tensor, probability: Float, generator: inout SeededGenerator,
+                        mask: Tensor, into y: Tensor) {
+        precondition(probability >= 0 && probability < 1, "dropout probability \(probability) not in [0, 1)")
+        precondition(mask.dtype == .int8 && x.count < 1 << 32, "dropout: mask must be int8, the tensor under 2^32 elements")
+        expectCount(y, x.count, "dropout: y")
+        expectCount(mask, x.count, "dropout: mask")
+        let seed = generator.next()
+        let (low, high) = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+        let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
+        let scale = 1 / (1 - probability)
+        let (xPointer, yPointer) = (x.floats, y.floats)
+        let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
+        let laneNumbers = SIMD16<UInt32>(truncatingIfNeeded: FloatVector.laneNumbers)
+        pool.parallelForVectors(x.count) { range in
+            for (i, lanes) in Vectors(range) {
+                // A counter-based draw: element i keeps its value when hash(seed, i) ≥ p · 2^32.
+                let index = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ laneNumbers
+                let h = Self.mix(Self.mix(index &* 0x9E37_79B9 ^ low) ^ high)
+                let keep = h .>= SIMD16(repeating: threshold)
+                let kept = FloatVector(xPointer + i, lanes: lanes).replacing(with: 0, where: .!keep) * scale
+                kept.store(to: yPointer + i, lanes: lanes)
+                SIMD16<Int8>(truncatingIfNeeded: SIMD16<Int32>.zero.replacing(with: 1, where: keep))
+                    .store(to: maskPointer + i, lanes: lanes)
+            }
+        }
+    }
+
+    public func dropoutBackward(dy: Tensor, mask: Tensor, probability: Float, into dx: Tensor) {
+        precondition(mask.dtype == .int8, "dropoutBackward: mask must be int8")
+        expectCount(mask, dy.count, "dropoutBackward: mask")
+        expectCount(dx, dy.count, "dropoutBackward: dx")
+        let scale = 1 / (1 - probability)
+        let (dyPointer, dxPointer) = (dy.floats, dx.floats)
+        let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
+        pool.parallelForVectors(dy.count) { range in
+            for (i, lanes) in Vectors(range) {
+                let flags = SIMD16<Int32>(truncatingIfNeeded: SIMD16<Int8>(maskPointer + i, lanes: lanes))
+                (FloatVector(dyPointer + i, lanes: lanes).replacing(with: 0, where: flags .== .zero) * scale)
+                    .store(to: dxPointer + i, lanes: lanes)
+            }
+        }
+    }
+
+    /// The 32-bit finaliser of MurmurHash3: every input bit affects every output bit.
+    @inline(__always)
+    private static func mix(_ value: SIMD16<UInt32>) -> SIMD16<UInt32> {
+        var h = value
+        h ^= h &>> 16
+        h &*= 0x85EB_CA6B
+        h ^= h &>> 13
+        h &*= 0xC2B2_AE35
+        return h ^ (h &>> 16)
+    }
+}

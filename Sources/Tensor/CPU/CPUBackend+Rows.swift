@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension CPUBackend {
+    // Shapes: table, dTable [V, C]; indices int32 [N]; y, dy [N, C].
+
+    public func gatherRows(_ table: Tensor, indices: Tensor, into y: Tensor, accumulate: Bool) {
+        let (tableRows, columns) = (table.shape.rows, table.shape.columns)
+        expectCount(y, indices.count * columns, "gatherRows: y")
+        let (tablePointer, indexPointer, yPointer) = (table.floats, indices.integers, y.floats)
+        pool.parallelFor(indices.count, grain: Self.rowGrain(columns)) { range in
+            for row in range {
+                let source = tablePointer + Self.checkedIndex(indexPointer[row], below: tableRows) * columns
+                let target = yPointer + row * columns
+                for (c, lanes) in Vectors(0..<columns) {
+                    var value = FloatVector(source + c, lanes: lanes)
+                    if accumulate { value += FloatVector(target + c, lanes: lanes) }
+                    value.store(to: target + c, lanes: lanes)
+                }
+            }
+        }
+    }
+
+    public func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor) {
+        let (tableRows, columns) = (dTable.shape.rows, dTable.shape.columns)
+        expectCount(dy, indices.count * columns, "scatterAddRows: dy")
+        let (dyPointer, indexPointer, tablePointer) = (dy.floats, indices.integers, dTable.floats)
+        // Columns are shared between the threads, rows taken in order: no two threads touch
+        // one element, and repeated indices add up in a fixed order.
+        pool.parallelForVectors(columns, grain: max(16, Self.grain / max(indices.count, 1))) { columnRange in
+            for row in 0..<indices.count {
+                let target = tablePointer + Self.checkedIndex(indexPointer[row], below: tableRows) * columns
+                let source = dyPointer + row * columns
+                for (c, lanes) in Vectors(columnRange) {
+                    (FloatVector(target + c, lanes: lanes) + FloatVector(source + c, lanes: lanes)).store(to: target + c, lanes: lanes)
+                }
+            }
+        }
+    }
+
+    // Shapes: x [A, B, C, D] → y [A, C, B, D].
+
+    public func swapMiddleAxes(_ x: Tensor, into y: Tensor) {
+        precondition(x.shape.rank == 4, "swapMiddleAxes needs a rank-4 tensor, got \(x.shape)")
+        let (a, b, c, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        precondition(y.shape == [a, c, b, d], "swapMiddleAxes: \(x.shape) into \(y.shape)")
+        precondition(x.storage !== y.storage || x.offset + x.count <= y.offset || y.offset + y.count <= x.offset,
+                     "swapMiddleAxes cannot work in place")
+        let (xPointer, yPointer) = (x.floats, y.floats)
+        pool.parallelFor(a * b, grain: Self.rowGrain(c * d)) { range in
+            for outer in range {
+                let (i, j) = outer.quotientAndRemainder(dividingBy: b)
+                for k in 0..<c {
+                    memcpy(yPointer + ((i * c + k) * b + j) * d, xPointer + (outer * c + k) * d, d * 4)
+                }
+            }
+        }
+    }
+
+    /// `index` as an Int, stopping the program when it is not a row of a table of `rows`.
+    @inline(__always)
+    static func checkedIndex(_ index: Int32, below rows: Int) -> Int {
+        precondition(index >= 0 && Int(index) < rows, "index \(index) out of 0..<\(rows)")
+        return Int(index)
+    }
+}

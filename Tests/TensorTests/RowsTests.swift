@@ -1,0 +1,34 @@
+import Testing
+@testable import Tensor
+
+extension TensorTests {
+    /// Row gathers (embedding lookups) and their scatter-add backward.
+    @Suite struct RowsTests {
+        let rows = 7, columns = 20
+        let indices: [Int32] = [3, 0, 3, 6, 3, 1]
+
+        @Test(arguments: [false, true])
+        func gatherRowsCopiesOrAddsTheIndexedRows(accumulate: Bool) {
+            let table = randomFloats(rows * columns, seed: 1), start = randomFloats(indices.count * columns, seed: 2)
+            let y = tensor(start, [indices.count, columns])
+            backend.gatherRows(tensor(table, [rows, columns]), indices: backend.tensor(integers: indices, [indices.count]),
+                               into: y, accumulate: accumulate)
+            let expected = (0..<indices.count * columns).map { i in
+                table[Int(indices[i / columns]) * columns + i % columns] + (accumulate ? start[i] : 0)
+            }
+            #expect(values(y) == expected)
+        }
+
+        @Test func scatterAddRowsAddsRepeatedIndicesUp() {
+            let dy = randomFloats(indices.count * columns, seed: 3)
+            let dTable = tensor([Float](repeating: 1, count: rows * columns), [rows, columns])
+            backend.scatterAddRows(tensor(dy, [indices.count, columns]), indices: backend.tensor(integers: indices, [indices.count]),
+                                   into: dTable)
+            var expected = [Double](repeating: 1, count: rows * columns)
+            for (row, index) in indices.enumerated() {
+                for c in 0..<columns { expected[Int(index) * columns + c] += Double(dy[row * columns + c]) }
+            }
+            expectClose(values(dTable), expected, tolerance: 1e-6, "scatterAddRows")
+        }
+    }
+}
