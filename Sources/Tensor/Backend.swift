@@ -108,10 +108,21 @@ public protocol Backend: AnyObject {
     ///
     /// Shapes: table [V, C], indices int32 [N], y [N, C].
     func gatherRows(_ table: Tensor, indices: Tensor, into y: Tensor, accumulate: Bool)
-    /// dTable[indices[i]] += dy[i], the backward of `gatherRows` (repeated indices add up).
+    /// dTable[indices[i]] += dy[i], the backward of `gatherRows` (repeated indices add up);
+    /// rows whose index is `skipping` are left out (an embedding's padding row, which
+    /// PyTorch's `padding_idx` keeps from learning).
     ///
     /// Shapes: dy [N, C], indices int32 [N], dTable [V, C].
-    func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor)
+    func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor, skipping: Int32?)
+    /// Writes x into the columns `column ..< column + F` of y: one part of a concatenation
+    /// along the last dimension.
+    ///
+    /// Shapes: x [N, F], y [N, C] with column + F ≤ C.
+    func copyColumns(_ x: Tensor, into y: Tensor, at column: Int)
+    /// x = y[:, column ..< column + F], the backward of `copyColumns`.
+    ///
+    /// Shapes: y [N, C], x [N, F].
+    func extractColumns(_ y: Tensor, at column: Int, into x: Tensor)
     /// Unfolds the windows of a 1-D convolution: columns[n, p, c·W + k] = x[n, p + k, c], so
     /// that the convolution is a matmul with the weight [F, C, W] seen as [F, C·W].
     ///
@@ -151,6 +162,17 @@ extension Backend {
     public func matmul(_ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false,
                        into c: Tensor, accumulate: Bool = false) {
         matmul(a, transposeA: transposeA, b, transposeB: transposeB, into: c, alpha: 1, beta: accumulate ? 1 : 0)
+    }
+
+    /// dTable[indices[i]] += dy[i] for every row.
+    public func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor) {
+        scatterAddRows(dy, indices: indices, into: dTable, skipping: nil)
+    }
+
+    /// C = op(A) · op(B) for each matrix of a batch.
+    public func batchedMatmul(_ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false,
+                              into c: Tensor) {
+        batchedMatmul(a, transposeA: transposeA, b, transposeB: transposeB, into: c, alpha: 1, beta: 0)
     }
 
     /// A new zero-filled float32 tensor.

@@ -10,19 +10,28 @@ import Support
 public enum Initializer: Sendable, Hashable {
     /// Independent normal draws with mean 0.
     case normal(standardDeviation: Float)
+    /// Independent uniform draws from [−bound, bound) (PyTorch's default for convolutions).
+    case uniform(bound: Float)
     /// All 0.
     case zeros
     /// All 1.
     case ones
-    /// All equal to the value (a highway gate's bias of 1, for instance).
+    /// All equal to the value.
     case constant(Float)
+    /// Exactly these values, one per element (a highway bias: 0 for the transform, 1 for the gate).
+    case values([Float])
 
-    /// `count` initial values; `normal` takes its draws from `generator`, the others none.
+    /// `count` initial values; `normal` and `uniform` take their draws from `generator`, the others none.
     public func values(count: Int, generator: inout SeededGenerator) -> [Float] {
         switch self {
         case .zeros: return [Float](repeating: 0, count: count)
         case .ones: return [Float](repeating: 1, count: count)
         case .constant(let value): return [Float](repeating: value, count: count)
+        case .values(let values):
+            precondition(values.count == count, "\(values.count) initial values for \(count) elements")
+            return values
+        case .uniform(let bound):
+            return (0..<count).map { _ in Float((2 * generator.nextUnitDouble() - 1) * Double(bound)) }
         case .normal(let standardDeviation):
             // Box–Muller: two uniform draws give two independent standard normal values.
             var values = [Float](repeating: 0, count: count)

@@ -24,19 +24,44 @@ extension CPUBackend {
         }
     }
 
-    public func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor) {
+    public func scatterAddRows(_ dy: Tensor, indices: Tensor, into dTable: Tensor, skipping: Int32?) {
         let (tableRows, columns) = (dTable.shape.rows, dTable.shape.columns)
         expectCount(dy, indices.count * columns, "scatterAddRows: dy")
         let (dyPointer, indexPointer, tablePointer) = (dy.floats, indices.integers, dTable.floats)
         // Columns are shared between the threads, rows taken in order: no two threads touch
         // one element, and repeated indices add up in a fixed order.
         pool.parallelForVectors(columns, grain: max(16, Self.grain / max(indices.count, 1))) { columnRange in
-            for row in 0..<indices.count {
+            for row in 0..<indices.count where indexPointer[row] != skipping {
                 let target = tablePointer + Self.checkedIndex(indexPointer[row], below: tableRows) * columns
                 let source = dyPointer + row * columns
                 for (c, lanes) in Vectors(columnRange) {
                     (FloatVector(target + c, lanes: lanes) + FloatVector(source + c, lanes: lanes)).store(to: target + c, lanes: lanes)
                 }
+            }
+        }
+    }
+
+    // Shapes: x [N, F]; y [N, C].
+
+    public func copyColumns(_ x: Tensor, into y: Tensor, at column: Int) {
+        copyColumnBlock(wide: y, narrow: x, at: column, intoWide: true)
+    }
+
+    public func extractColumns(_ y: Tensor, at column: Int, into x: Tensor) {
+        copyColumnBlock(wide: y, narrow: x, at: column, intoWide: false)
+    }
+
+    /// Copies each row of `narrow` [N, F] into, or out of, the columns `column ..< column + F`
+    /// of `wide` [N, C].
+    private func copyColumnBlock(wide: Tensor, narrow: Tensor, at column: Int, intoWide: Bool) {
+        let (rows, width, block) = (wide.shape.rows, wide.shape.columns, narrow.shape.columns)
+        precondition(narrow.shape.rows == rows && column >= 0 && column + block <= width,
+                     "columns \(column)..<\(column + block) of \(wide.shape) and \(narrow.shape)")
+        let (widePointer, narrowPointer) = (wide.floats, narrow.floats)
+        pool.parallelFor(rows, grain: Self.rowGrain(block)) { range in
+            for row in range {
+                let (inWide, inNarrow) = (widePointer + row * width + column, narrowPointer + row * block)
+                if intoWide { memcpy(inWide, inNarrow, block * 4) } else { memcpy(inNarrow, inWide, block * 4) }
             }
         }
     }
