@@ -220,8 +220,7 @@ def word_batch(vocab_size, generator):
     labels = torch.full((BATCH, PREDICTIONS), -100, dtype=torch.long)
     dense = torch.full((BATCH, SEQUENCE), -100, dtype=torch.long)
     for row, (length, masked) in enumerate(zip(ROW_LENGTHS, MASKED_PER_ROW)):
-        first = (length - 3) // 2
-        second = length - 3 - first
+        first = (length - 3) // 2  # words in A; B takes the rest
         words = torch.randint(FIRST_WORD, vocab_size, (length - 3,), generator=generator).tolist()
         tokens = [CLS] + words[:first] + [SEP] + words[first:] + [SEP]
         candidates = [index for index, token in enumerate(tokens) if token not in (CLS, SEP)]
