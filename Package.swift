@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PretrainingData", targets: ["PretrainingData"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Interop", targets: ["Interop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
+        .target(name: "Interop", dependencies: ["Support"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
-        .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Support"]),
+        .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support"]),
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
     ]
 )
 

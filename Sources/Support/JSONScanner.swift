@@ -1,26 +1,25 @@
-import Support
 /// A cursor over JSON text that decodes the values its caller asks for and skips the rest,
 /// without building a document.
 ///
 /// Strings are unescaped (`\n`, `\"`, `\uXXXX` with surrogate pairs; a lone surrogate becomes
 /// U+FFFD) into UTF-8 bytes, left unvalidated for the caller to make a String of.
-struct JSONScanner {
+public struct JSONScanner {
     /// What is wrong with the text and where, for the caller to place in its file.
-    struct Malformed: Error {
-        var message: String
-        init(_ message: String) { self.message = message }
+    public struct Malformed: Error {
+        public var message: String
+        public init(_ message: String) { self.message = message }
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
 
     /// A cursor at the start of `bytes`.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The byte at the cursor after whitespace, nil at the end.
-    mutating func peek() -> UInt8? {
+    public mutating func peek() -> UInt8? {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -38,14 +37,14 @@ struct JSONScanner {
     }
 
     /// Fails unless only whitespace is left.
-    func end() throws {
+    public func end() throws {
         var rest = self
         if rest.peek() != nil { throw Malformed("unexpected data after the value at byte \(rest.index)") }
     }
 
     /// Reads an object, calling `member` with each key and the cursor on its value, which
     /// `member` must read or skip.
-    mutating func object(_ member: (inout JSONScanner, [UInt8]) throws -> Void) throws {
+    public mutating func object(_ member: (inout JSONScanner, [UInt8]) throws -> Void) throws {
         guard take(UInt8(ascii: "{")) else { throw Malformed("expected an object at byte \(index)") }
         if take(UInt8(ascii: "}")) { return }
         repeat {
@@ -58,7 +57,7 @@ struct JSONScanner {
     }
 
     /// Reads an array, calling `element` with the cursor on each element.
-    mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
+    public mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
         guard take(UInt8(ascii: "[")) else { throw Malformed("expected an array at byte \(index)") }
         if take(UInt8(ascii: "]")) { return }
         repeat { try element(&self) } while take(UInt8(ascii: ","))
@@ -66,28 +65,48 @@ struct JSONScanner {
     }
 
     /// Reads an array of strings.
-    mutating func strings() throws -> [String] {
+    public mutating func strings() throws -> [String] {
         var strings: [String] = []
         try array { strings.append(String(decoding: try $0.string(), as: UTF8.self)) }
         return strings
     }
 
-    /// Reads an integer.
-    mutating func integer() throws -> Int {
+    /// Reads an integer: an optional minus sign and digits, with no fraction or exponent,
+    /// of a magnitude below 2^63.
+    public mutating func integer() throws -> Int {
         _ = peek()
-        var end = index
-        if end < bytes.count && bytes[end] == UInt8(ascii: "-") { end += 1 }
-        while end < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) { end += 1 }
-        guard let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)) else {
-            throw Malformed("expected an integer at byte \(index)")
+        let start = index
+        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+        let digitsStart = negative ? index + 1 : index
+        var end = digitsStart
+        var magnitude = 0
+        var overflow = false
+        while end < bytes.count, case let digit = bytes[end] &- UInt8(ascii: "0"), digit < 10 {
+            let (shifted, shiftOverflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (next, addOverflow) = shifted.addingReportingOverflow(Int(digit))
+            overflow = overflow || shiftOverflow || addOverflow
+            magnitude = next
+            end += 1
         }
+        guard end > digitsStart else { throw Malformed("expected an integer at byte \(start)") }
+        if end < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[end]) {
+            throw Malformed("expected an integer at byte \(start), found a fraction or exponent")
+        }
+        if overflow { throw Malformed("integer out of range at byte \(start)") }
         index = end
-        return value
+        return negative ? -magnitude : magnitude
+    }
+
+    /// Reads an array of integers.
+    public mutating func integers() throws -> [Int] {
+        var integers: [Int] = []
+        try array { integers.append(try $0.integer()) }
+        return integers
     }
 
     /// Skips a value of any kind: a string, an object or array with all it holds, or a
     /// number, true, false or null.
-    mutating func skipValue() throws {
+    public mutating func skipValue() throws {
         var depth = 0
         repeat {
             guard let byte = peek() else { throw Malformed("unexpected end of the text") }
@@ -129,7 +148,7 @@ struct JSONScanner {
     }
 
     /// Reads a string, unescaped, as UTF-8.
-    mutating func string() throws -> [UInt8] {
+    public mutating func string() throws -> [UInt8] {
         guard peek() == UInt8(ascii: "\"") else { throw Malformed("expected a string at byte \(index)") }
         index += 1
         var output: [UInt8] = []
