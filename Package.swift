@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "PretrainingData", targets: ["PretrainingData"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,7 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
+        .target(name: "Training", dependencies: ["Tensor", "Support"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor", "Support"]),
     ]
 )
 
