@@ -114,7 +114,8 @@ private struct MomentUpdate {
     }
 
     /// Updates the moments of the elements at `i` with their gradient and returns Adam's
-    /// direction (m / c1) / (√(v / c2) + ε) there.
+    /// direction (m / c1) / (√(v / c2) + ε) there. (For a subnormal v / c2, below 1.2e-38, the
+    /// root may fall short by up to 1.1e-19: beside an ε ≥ 1e-12, below float rounding.)
     @inline(__always)
     func direction(at i: Int, lanes: Int, gradient: FloatVector) -> FloatVector {
         let g = gradient * gradientScale
@@ -122,6 +123,6 @@ private struct MomentUpdate {
         let v = beta2 * FloatVector(second + i, lanes: lanes) + secondWeight * (g * g)
         m.store(to: first + i, lanes: lanes)
         v.store(to: second + i, lanes: lanes)
-        return m * firstFactor / ((v * secondFactor).squareRoot() + epsilon)
+        return m * firstFactor / (VectorMath.squareRoot(v * secondFactor) + epsilon)
     }
 }
