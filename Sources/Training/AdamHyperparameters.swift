@@ -26,15 +26,15 @@ public struct AdamHyperparameters: Sendable, Hashable {
         self.biasCorrection = biasCorrection
     }
 
-    /// Counts a step in `state` and returns its scalars, with the moment buffers for
-    /// `parameters`.
-    func nextStep(_ state: OptimizerState, parameters: ParameterStore, learningRate: Float,
-                  gradientScale: Float) -> (step: AdamStep, first: Tensor, second: Tensor) {
+    /// Counts a step in `state` and takes it with `update` (a `Backend`'s `adamW` or `lamb`),
+    /// handing it the step's scalars, the store's buffers, the moments and the segments.
+    func step(_ state: OptimizerState, parameters: ParameterStore, learningRate: Float, gradientScale: Float,
+              _ update: (AdamStep, Tensor, Tensor, Tensor, Tensor, [ParameterSegment]) -> Void) {
         let moments = state.buffers(for: parameters)
         state.stepCount += 1
         let step = AdamStep(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
                             weightDecay: weightDecay, gradientScale: gradientScale,
                             step: state.stepCount, biasCorrection: biasCorrection)
-        return (step, moments[0], moments[1])
+        update(step, parameters.values, parameters.gradients, moments[0], moments[1], parameters.segments)
     }
 }

@@ -19,9 +19,7 @@ public final class LAMB: Optimizer {
     }
 
     public func step(parameters: ParameterStore, learningRate: Float, gradientScale: Float) {
-        let (step, first, second) = hyperparameters.nextStep(state, parameters: parameters, learningRate: learningRate,
-                                                              gradientScale: gradientScale)
-        parameters.backend.lamb(step, parameters: parameters.values, gradients: parameters.gradients,
-                                firstMoments: first, secondMoments: second, segments: parameters.segments)
+        hyperparameters.step(state, parameters: parameters, learningRate: learningRate, gradientScale: gradientScale,
+                             parameters.backend.lamb)
     }
 }
