@@ -126,6 +126,16 @@ extension TensorTests {
             #expect(Set(0..<count).subtracting(inside).allSatisfy { actual.g[$0] == last[$0] }, "LAMB wrote into a gap")
         }
 
+        /// No segments (a fresh backend: no working memory yet): nothing changes.
+        @Test func stepsOverNoSegmentsChangeNothing() {
+            let fresh = CPUBackend(threads: 1)
+            let (p, g) = (fresh.tensor([1, 2], [2]), fresh.tensor([3, 4], [2]))
+            let step = adamStep(1, weightDecay: 0.01, biasCorrection: true)
+            fresh.lamb(step, parameters: p, gradients: g, firstMoments: fresh.zeros([2]), secondMoments: fresh.zeros([2]), segments: [])
+            fresh.adamW(step, parameters: p, gradients: g, firstMoments: fresh.zeros([2]), secondMoments: fresh.zeros([2]), segments: [])
+            #expect(fresh.floats(p) == [1, 2] && fresh.floats(g) == [3, 4])
+        }
+
         @Test(arguments: [false, true])
         func resultsDoNotDependOnTheThreadCount(lamb: Bool) {
             let single = CPUBackend(threads: 1)
