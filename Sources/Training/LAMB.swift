@@ -2,7 +2,8 @@ import Tensor
 
 /// LAMB as apex's FusedLAMB, NVIDIA's BERT optimizer: Adam's moments, bias-corrected, the
 /// update u = m̂ / (√v̂ + ε) + wd·p, and p ← p − lr·r·u, with the trust ratio r = ‖p‖ / ‖u‖
-/// of each parameter that decays (1 when either norm is 0) and r = 1 for the others.
+/// of each parameter that decays (1 when either norm is 0) and r = 1 for the others (for
+/// all, as in apex, when the weight decay is 0).
 ///
 /// FusedLAMB's clipping by global norm comes first, as the step's `gradientScale` (see
 /// `GradientClipping`). A step overwrites the gradients with the update.

@@ -7,7 +7,7 @@ import Tensor
 /// `tensors(for:)` (a step, or a checkpoint being read back), and belong to that store from
 /// then on.
 public final class OptimizerState {
-    /// The prefixes of the checkpoint names, one a buffer (torch's "exp_avg" and "exp_avg_sq").
+    /// The prefixes of the checkpoint names, one per buffer (torch's "exp_avg" and "exp_avg_sq").
     public let bufferNames: [String]
     /// The number of steps taken. A checkpoint restores it; NVIDIA's phase 2 sets it back to 0,
     /// restarting the bias correction and the schedule with the moments kept.
