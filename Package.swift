@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Interop", targets: ["Interop"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
+        .target(name: "Training", dependencies: ["Tensor", "Support"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor", "Support"]),
     ]
 )
 

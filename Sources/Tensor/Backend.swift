@@ -155,6 +155,27 @@ public protocol Backend: AnyObject {
     func sum(_ x: Tensor) -> Double
     /// The sum of the squared elements (the square of the L2 norm), like `sum`.
     func sumOfSquares(_ x: Tensor) -> Double
+
+    // MARK: Optimizer steps
+
+    /// One AdamW step (torch.optim.AdamW) over every segment of a parameter store's flat
+    /// buffers, in one pass: the moments as `AdamStep` describes, then
+    /// p ← p·(1 − lr·wd) − lr·(m / c1) / (√(v / c2) + ε), wd being the weight decay for the
+    /// segments that decay and 0 for the others. Elements outside the segments are left alone.
+    ///
+    /// Shapes: parameters, gradients, firstMoments, secondMoments [N]; the segments within
+    /// 0..<N, in increasing order, not overlapping.
+    func adamW(_ step: AdamStep, parameters: Tensor, gradients: Tensor,
+               firstMoments: Tensor, secondMoments: Tensor, segments: [ParameterSegment])
+    /// One LAMB step (apex's FusedLAMB) over every segment: the moments as in `adamW`, the
+    /// update u = (m / c1) / (√(v / c2) + ε) + wd·p, then p ← p − lr·r·u, where, for the
+    /// segments that decay (when wd ≠ 0), r = ‖p‖ / ‖u‖ over the segment (1 when either norm
+    /// is 0), and r = 1 for the others. The update is written over `gradients`, as apex does,
+    /// to need no buffer of its own; the norms are summed in a fixed order.
+    ///
+    /// Shapes: as in `adamW`.
+    func lamb(_ step: AdamStep, parameters: Tensor, gradients: Tensor,
+              firstMoments: Tensor, secondMoments: Tensor, segments: [ParameterSegment])
 }
 
 extension Backend {

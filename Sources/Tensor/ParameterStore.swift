@@ -44,6 +44,12 @@ public final class ParameterStore {
     /// The flat buffer of every parameter's gradient, laid out like `values`.
     public var gradients: Tensor { allocated.gradients }
 
+    /// Every parameter's place in the flat buffers and whether it decays, in registration
+    /// order: what the optimizer steps of a `Backend` take.
+    public var segments: [ParameterSegment] {
+        parameters.map { ParameterSegment(offset: $0.offset, count: $0.count, decays: $0.decays) }
+    }
+
     /// The handle of the parameter called `name`, if there is one.
     public func id(named name: String) -> ParameterID? { indexByName[name].map(ParameterID.init) }
 

@@ -30,7 +30,7 @@ extension TensorTests {
 
         // Measured worst relative errors (a float ulp is 6e-8 to 1.2e-7 of the value):
         // exp 1.04e-7 (over [−103, 88.7], subnormal results judged against 1e-38), erf 1.64e-7,
-        // Φ 6.6e-7 (down to Φ(−13) ≈ 6e-39), tanh 2.6e-7, sigmoid 1.5e-7.
+        // Φ 6.6e-7 (down to Φ(−13) ≈ 6e-39), tanh 2.6e-7, sigmoid 1.5e-7, √ 1.36e-7.
 
         @Test func expIsAccurateOverTheFloatRange() {
             let error = sweep(-103...88.7, floor: 1e-38, { VectorMath.exp($0) }, exp)
@@ -65,6 +65,25 @@ extension TensorTests {
             // Tiny inputs keep their relative accuracy (no cancellation).
             let tiny = sweep(-1e-3...1e-3, count: 10_000, floor: 1e-30, { VectorMath.tanh($0) }, tanh)
             #expect(tiny < 3e-7)
+        }
+
+        /// Over [0, 16] and over every binade of normal floats (x = 2^u); 0, ∞ and NaN kept;
+        /// subnormal x give a result between 0 and √x.
+        @Test func squareRootIsAccurateForNormalFloats() {
+            let linear = sweep(0...16, floor: 1e-30, { VectorMath.squareRoot($0) }, sqrt)
+            func binades(_ u: FloatVector) -> FloatVector {
+                var x = FloatVector.zero
+                for lane in 0..<16 { x[lane] = Float(exp2(Double(u[lane]))) }
+                return x
+            }
+            let logarithmic = sweep(-126...127.99, { VectorMath.squareRoot(binades($0)) }) { sqrt(Double(Float(exp2($0)))) }
+            print("squareRoot: worst relative error \(linear) over [0, 16], \(logarithmic) over the normal floats")
+            #expect(linear < 1.5e-7 && logarithmic < 1.5e-7)
+            let subnormals: [Float] = [.leastNonzeroMagnitude, 1e-30 * 1e-10, .leastNormalMagnitude.nextDown]
+            let y = VectorMath.squareRoot(FloatVector(0, .infinity, .nan, 1, 4, subnormals[0], subnormals[1], subnormals[2],
+                                                      0, 0, 0, 0, 0, 0, 0, 0))
+            #expect(y[0] == 0 && y[1] == .infinity && y[2].isNaN && y[3] == 1 && y[4] == 2)
+            #expect(subnormals.indices.allSatisfy { y[5 + $0] >= 0 && Double(y[5 + $0]) <= sqrt(Double(subnormals[$0])) * (1 + 1e-7) })
         }
 
         @Test func sigmoidIsAccurate() {

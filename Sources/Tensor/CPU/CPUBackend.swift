@@ -85,7 +85,7 @@ public final class CPUBackend: Backend {
 
     /// At least `count` doubles of working memory, valid until the next call that uses it.
     func scratch(_ count: Int) -> UnsafeMutablePointer<Double> {
-        if (scratchStorage?.byteCount ?? 0) < count * 8 {
+        if scratchStorage == nil || scratchStorage!.byteCount < count * 8 {
             scratchStorage = allocate([count * 2], dtype: .float32).storage
         }
         return scratchStorage!.address.assumingMemoryBound(to: Double.self)
