@@ -64,6 +64,15 @@ let package = Package(
     ]
 )
 
+// The CPU kernels are written with SIMD types; on x86-64 they are compiled for AVX2 and FMA
+// (Haswell's instruction set: every x86 server CPU since 2013), which the SSE2 baseline would emulate lane by
+// lane for integer multiplies, blends and fused multiply-adds.
+#if arch(x86_64)
+for target in package.targets where target.name == "Tensor" {
+    target.swiftSettings = [.unsafeFlags(["-target-cpu", "haswell"])]
+}
+#endif
+
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v5)]
 }

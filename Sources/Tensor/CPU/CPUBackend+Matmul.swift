@@ -21,7 +21,8 @@ extension CPUBackend {
         let shape = ProductShape(a: (a.shape.rows, a.shape.columns), transposeA: transposeA,
                                  b: (b.shape.rows, b.shape.columns), transposeB: transposeB,
                                  c: (c.shape.rows, c.shape.columns))
-        Self.sgemm(shape, a.floats, transposeA, b.floats, transposeB, c.floats, alpha, beta)
+        product(shape, a.floats, transposeA, b.floats, transposeB, c.floats, alpha, beta,
+                leading: (a.shape.columns, b.shape.columns, shape.n))
     }
 
     public func batchedMatmul(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
@@ -34,30 +35,66 @@ extension CPUBackend {
         precondition(a.count == batch * shape.m * shape.k && b.count == batch * shape.k * shape.n,
                      "batchedMatmul: batches differ in \(a.shape), \(b.shape), \(c.shape)")
         let (aPointer, bPointer, cPointer) = (a.floats, b.floats, c.floats)
-        let run = { (range: Range<Int>) in
+        let leading = (matrix(a).columns, matrix(b).columns, shape.n)
+        func pointers(_ index: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+            (aPointer + index * shape.m * shape.k, bPointer + index * shape.k * shape.n, cPointer + index * shape.m * shape.n)
+        }
+        guard batch >= threadCount else {
+            // Fewer matrices than threads: each product is split between the threads.
+            for index in 0..<batch {
+                let (a, b, c) = pointers(index)
+                product(shape, a, transposeA, b, transposeB, c, alpha, beta, leading: leading)
+            }
+            return
+        }
+        // Many small products: the matrices are shared between the threads.
+        pool.parallelFor(batch) { range in
             for index in range {
-                Self.sgemm(shape, aPointer + index * shape.m * shape.k, transposeA,
-                           bPointer + index * shape.k * shape.n, transposeB,
-                           cPointer + index * shape.m * shape.n, alpha, beta)
+                let (a, b, c) = pointers(index)
+                Self.sgemm(shape, a, transposeA, b, transposeB, c, alpha, beta, leading: leading)
             }
         }
-        guard batch >= threadCount && threadCount > 1 else { return run(0..<batch) }
-        // Many small products: one single-threaded sgemm per matrix, the matrices shared
-        // between the pool's threads.
-        openblas_set_num_threads(1)
-        pool.parallelFor(batch, run)
-        openblas_set_num_threads(Int32(threadCount))
     }
 
-    /// One row-major cblas_sgemm over contiguous matrices.
+    /// One product split between the pool's threads, each taking a block of C's rows (or of
+    /// its columns when C is wider than tall) with single-threaded OpenBLAS: one set of
+    /// threads for every kernel, none left spinning between calls.
+    private func product(_ shape: ProductShape, _ a: UnsafeMutablePointer<Float>, _ transposeA: Bool,
+                         _ b: UnsafeMutablePointer<Float>, _ transposeB: Bool, _ c: UnsafeMutablePointer<Float>,
+                         _ alpha: Float, _ beta: Float, leading: (a: Int, b: Int, c: Int)) {
+        let splitRows = shape.m >= shape.n
+        let length = splitRows ? shape.m : shape.n
+        let blocks = min(threadCount, length, max(1, shape.m * shape.n * shape.k / Self.productGrain))
+        pool.parallelFor(max(blocks, 1)) { range in
+            for block in range {
+                let start = length * block / blocks, end = length * (block + 1) / blocks
+                var part = shape
+                if splitRows {
+                    part.m = end - start
+                    Self.sgemm(part, a + (transposeA ? start : start * leading.a), transposeA, b, transposeB,
+                               c + start * leading.c, alpha, beta, leading: leading)
+                } else {
+                    part.n = end - start
+                    Self.sgemm(part, a, transposeA, b + (transposeB ? start * leading.b : start), transposeB,
+                               c + start, alpha, beta, leading: leading)
+                }
+            }
+        }
+    }
+
+    /// The fewest multiply-adds worth a thread of their own.
+    private static let productGrain = 1 << 18
+
+    /// One single-threaded row-major cblas_sgemm; `leading` holds the row lengths of A, B
+    /// and C as stored.
     private static func sgemm(_ shape: ProductShape, _ a: UnsafePointer<Float>, _ transposeA: Bool,
                               _ b: UnsafePointer<Float>, _ transposeB: Bool,
-                              _ c: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float) {
+                              _ c: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float,
+                              leading: (a: Int, b: Int, c: Int)) {
         let (m, n, k) = (shape.m, shape.n, shape.k)
         guard m > 0 && n > 0 else { return }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(max(transposeA ? m : k, 1)), b, Int32(max(transposeB ? k : n, 1)),
-                    beta, c, Int32(n))
+                    a, Int32(max(leading.a, 1)), b, Int32(max(leading.b, 1)), beta, c, Int32(max(leading.c, 1)))
     }
 }

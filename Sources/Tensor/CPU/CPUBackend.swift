@@ -10,8 +10,7 @@ import Support
 /// pool for everything else.
 ///
 /// Reductions have a fixed order that does not depend on the thread count, so results repeat
-/// exactly from run to run. OpenBLAS's thread count is process-wide: the last backend made
-/// sets it.
+/// exactly from run to run.
 public final class CPUBackend: Backend {
     /// The number of threads each operation runs on (OpenBLAS's included).
     public let threadCount: Int
@@ -24,7 +23,8 @@ public final class CPUBackend: Backend {
         precondition(threads >= 1, "a backend needs at least one thread")
         threadCount = threads
         pool = ThreadPool(threadCount: threads)
-        openblas_set_num_threads(Int32(threads))
+        // OpenBLAS runs on the caller's thread; the pool splits the products (see matmul).
+        openblas_set_num_threads(1)
     }
 
     // MARK: Memory
