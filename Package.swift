@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
-        .target(name: "Training", dependencies: ["Tensor", "Support"]),
+        .target(
+            name: "Training",
+            dependencies: ["Model", "Tensor", "Support"]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -60,7 +62,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "Tensor", "Support"]),
     ]
 )
 
