@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries, each a module map over a shim header.
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "Interop", dependencies: ["Support"]),
         .target(
             name: "Training",
-            dependencies: ["Model", "Tensor", "Support"]),
+            dependencies: ["Model", "Tensor", "Support", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
