@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "PretrainingData", "Support", "Tokenizers",
+                "Corpus", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
