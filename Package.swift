@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries, each a module map over a shim header.
@@ -43,11 +44,13 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
-        .target(name: "Training", dependencies: ["Tensor", "Support"]),
+        .target(
+            name: "Training",
+            dependencies: ["Model", "Tensor", "Support", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "PretrainingData", "Support", "Tokenizers",
+                "Corpus", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -58,9 +61,9 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
-        .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support"]),
+        .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "Tensor", "Support"]),
     ]
 )
 

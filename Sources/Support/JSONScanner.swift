@@ -104,6 +104,20 @@ public struct JSONScanner {
         return integers
     }
 
+    /// Reads a number (JSON's grammar: sign, digits, fraction, exponent) as the nearest double.
+    public mutating func number() throws -> Double {
+        _ = peek()
+        let start = index
+        while index < bytes.count && Self.isNumberByte(bytes[index]) { index += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let first = text.utf8.first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first),
+              let value = Double(text) else {
+            index = start
+            throw Malformed("expected a number at byte \(start)")
+        }
+        return value
+    }
+
     /// Skips a value of any kind: a string, an object or array with all it holds, or a
     /// number, true, false or null.
     public mutating func skipValue() throws {
@@ -130,6 +144,17 @@ public struct JSONScanner {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Digits, signs, points and exponent marks: the bytes of a number.
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+             UInt8(ascii: "e"), UInt8(ascii: "E"):
             return true
         default:
             return false

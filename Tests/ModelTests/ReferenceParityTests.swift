@@ -17,14 +17,28 @@ import Testing
                           maxPositions: 32, hiddenDropout: 0, attentionDropout: 0, characterCNN: characterCNN)
     }
 
+    /// Each fixture file and the configuration of its model.
+    static let fixtures: [String: BertConfiguration] = [
+        "bert.safetensors": configuration(vocabularySize: 120),
+        "character_bert.safetensors": configuration(
+            vocabularySize: 60,
+            characterCNN: CharacterCNNConfiguration(
+                filters: [(1, 8), (2, 8), (3, 16), (4, 16), (5, 16), (6, 16), (7, 16)].map { .init(width: $0.0, count: $0.1) })),
+    ]
+
     @Test func bertMatchesTransformers() throws {
-        try compare("bert.safetensors", Self.configuration(vocabularySize: 120))
+        try compare("bert.safetensors")
     }
 
     @Test func characterBertMatchesThePyTorchModule() throws {
-        let filters = [(1, 8), (2, 8), (3, 16), (4, 16), (5, 16), (6, 16), (7, 16)].map { CharacterCNNConfiguration.Filter(width: $0.0, count: $0.1) }
-        try compare("character_bert.safetensors",
-                    Self.configuration(vocabularySize: 60, characterCNN: CharacterCNNConfiguration(filters: filters)))
+        try compare("character_bert.safetensors")
+    }
+
+    /// The fixture file `name`, and a model holding its weights with its batch.
+    static func open(_ name: String, _ backend: Backend) throws -> (SafeTensorsFile, BertForPreTraining, PretrainingInputs) {
+        let file = try SafeTensorsFile(path: directory + "/" + name)
+        let (model, inputs) = try load(file, fixtures[name]!, backend)
+        return (file, model, inputs)
     }
 
     /// A model holding the fixture's weights, and the fixture's batch.
@@ -45,10 +59,9 @@ import Testing
         return (model, inputs)
     }
 
-    private func compare(_ name: String, _ configuration: BertConfiguration) throws {
-        let file = try SafeTensorsFile(path: Self.directory + "/" + name)
+    private func compare(_ name: String) throws {
         let backend = ModelTestSupport.backend
-        let (model, inputs) = try Self.load(file, configuration, backend)
+        let (file, model, inputs) = try Self.open(name, backend)
         // Every fixture parameter is one of the model's.
         let fixtureNames = Set(file.names.filter { $0.hasPrefix("param.") }.map { String($0.dropFirst(6)) })
         #expect(fixtureNames == Set(model.parameters.parameters.map(\.name)))

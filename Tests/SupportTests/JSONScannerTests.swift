@@ -40,4 +40,16 @@ import Support
         #expect(message("[1,]") == "expected an integer at byte 3")
         #expect(message("[1 2]") == "expected ',' or ']' at byte 3")
     }
+
+    @Test func numbers() throws {
+        #expect(try Self.scan(" 0.001 ") { try $0.number() }.get() == 0.001)
+        #expect(try Self.scan("1e-08") { try $0.number() }.get() == 1e-8)
+        #expect(try Self.scan("-2.5E+3") { try $0.number() }.get() == -2500)
+        #expect(try Self.scan("12") { try $0.number() }.get() == 12)
+        for text in ["\"1\"", "+1", ".5", "1e", "inf", "--1"] {
+            if case .success(let value) = Self.scan(text, { try $0.number() }) {
+                Issue.record("\(text) read as the number \(value)")
+            }
+        }
+    }
 }
