@@ -4,7 +4,7 @@ import Support
 import Testing
 import Training
 
-extension ReferenceParityTests {
+extension ModelTests.ReferenceParityTests {
     // Worst relative errors measured: BERT 9.6e-8, CharacterBERT 1.0e-7 (float32 steps against
     // float64 ones; the reference losses are stored rounded to float32).
 
