@@ -21,6 +21,12 @@ torch.mm of two 2048 x 2048 float32 matrices on the same threads, in the same ru
 scripts/make_reference_fixtures.py with the paper's character CNN and a 100,000-word MLM
 vocabulary.
 
+OpenBLAS picks its kernels for the CPU when it is loaded, unless OPENBLAS_CORETYPE names a
+core; the development machine's environment sets OPENBLAS_CORETYPE=Haswell, which on its
+AVX-512 CPU (detected as Cooper Lake, whose single-precision GEMM kernels are SkylakeX's)
+halves sgemm's speed. BERTKit runs with the variable removed (OpenBLAS's own choice) unless
+--openblas-coretype names one; the core used is printed with the table.
+
 Needs a release build (`swift build -c release`) and, for --python, an interpreter with
 scripts/requirements-fixtures.txt installed (torch, transformers), e.g. a venv outside the
 repository as Tests/Fixtures/reference/README.md makes. Targets of the issue: at least 1.5x
@@ -144,10 +150,17 @@ def bertkit_step(args, model, batch, character_bert):
     command = [args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(batch), "--seq-length",
                str(args.seq_length), "--steps", str(args.steps), "--warmup-steps", str(args.warmup_steps), "--threads",
                str(args.threads), "--seed", str(args.seed)] + (["--character-bert"] if character_bert else [])
-    result = subprocess.run(command, capture_output=True, text=True)
+    environment = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
+    if args.openblas_coretype:
+        environment["OPENBLAS_CORETYPE"] = args.openblas_coretype
+    environment["OPENBLAS_VERBOSE"] = "2"  # OpenBLAS prints "Core: <name>" to stderr
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    return dict(field.split("=", 1) for field in result.stdout.split()[1:])
+    fields = dict(field.split("=", 1) for field in result.stdout.split()[1:])
+    cores = [line.split(":", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("Core:")]
+    fields["openblas_core"] = cores[-1] if cores else "unknown"
+    return fields
 
 
 def main():
@@ -160,6 +173,8 @@ def main():
     parser.add_argument("--seq-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--character-bert", action="store_true", help="add CharacterBERT rows")
+    parser.add_argument("--openblas-coretype", default="",
+                        help="OPENBLAS_CORETYPE for BERTKit (default: none, OpenBLAS's own choice for the CPU)")
     args = parser.parse_args()
     require_binary(args.bertkit)
 
@@ -183,7 +198,8 @@ def main():
     print(f"Sequence {args.seq_length}, {rows[0][2]['predictions']} masked slots, {args.threads} threads each side,"
           f" {args.warmup_steps} warm-up + {args.steps} timed steps, random batches; PyTorch {versions['torch']},"
           f" transformers {versions['transformers']} ({versions['attention']} attention); sgemm (torch.mm 2048^3"
-          f" float32, {args.threads} threads): {sgemm:.0f} GFLOP/s; {machine()}.\n")
+          f" float32, {args.threads} threads): {sgemm:.0f} GFLOP/s; BERTKit's OpenBLAS core:"
+          f" {rows[0][2]['openblas_core']}; {machine()}.\n")
     print("| model | batch | BERTKit tokens/s | PyTorch tokens/s | BERTKit / PyTorch | BERTKit peak RSS |"
           " PyTorch peak RSS | BERTKit GFLOP/s | % of sgemm | targets (>= 1.5x, RSS no higher) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
