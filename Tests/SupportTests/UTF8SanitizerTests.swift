@@ -3,8 +3,8 @@ import Testing
 
 @Suite struct UTF8SanitizerTests {
     /// Feeds `bytes` in chunks of `size` and returns the output.
-    func convert(_ bytes: [UInt8], chunk size: Int) -> ([UInt8], UTF8Sanitizer) {
-        var sanitizer = UTF8Sanitizer()
+    func convert(_ bytes: [UInt8], chunk size: Int, detectEncoding: Bool = true) -> ([UInt8], UTF8Sanitizer) {
+        var sanitizer = UTF8Sanitizer(detectEncoding: detectEncoding)
         var output: [UInt8] = []
         var start = 0
         while start < bytes.count {
@@ -36,14 +36,16 @@ import Testing
     }
 
     @Test func randomBytesDecodeAsTheStandardLibraryDoes() {
-        var generator = SystemRandomNumberGenerator()
+        // Seeded, so that a failure repeats; the encoding is UTF-8 from the start, because
+        // random bytes that begin FF FE or FE FF are, rightly, read as UTF-16.
+        var generator = SeededGenerator(seed: 20261122)
         for round in 0..<200 {
             // Mostly multi-byte lead and continuation bytes, to hit every error path.
             let bytes = (0..<(50 + round)).map { _ -> UInt8 in
                 let pick = UInt8.random(in: 0...3, using: &generator)
                 return pick == 0 ? UInt8.random(in: 0x20...0x7F, using: &generator) : UInt8.random(in: 0x80...0xFF, using: &generator)
             }
-            let (output, _) = convert(bytes, chunk: 1 + round % 7)
+            let (output, _) = convert(bytes, chunk: 1 + round % 7, detectEncoding: false)
             #expect(output == Array(String(decoding: bytes, as: UTF8.self).utf8))
         }
     }
