@@ -65,14 +65,14 @@ struct BertEmbeddings {
     }
 
     /// The embedded tokens: `saved.normalized`, or the dropout's output when training.
-    func forward(_ inputs: DeviceInputs, _ saved: Activations, _ work: CharacterCNN.Workspace?, training: Bool,
-                 generator: inout SeededGenerator, _ parameters: ParameterStore) -> Tensor {
+    func forward(_ inputs: DeviceInputs, _ saved: Activations, training: Bool, generator: inout SeededGenerator,
+                 _ parameters: ParameterStore) -> Tensor {
         let backend = parameters.backend
         switch words {
         case .table(let table, _):
             backend.gatherRows(parameters.value(table), indices: inputs.tokenIDs, into: saved.sum, accumulate: false)
         case .characters(let cnn):
-            cnn.forward(inputs.tokenIDs, into: saved.sum, saved.characters!, work!, parameters)
+            cnn.forward(inputs.tokenIDs, into: saved.sum, saved.characters!, parameters)
         }
         backend.gatherRows(parameters.value(positions), indices: inputs.positionIDs, into: saved.sum, accumulate: true)
         backend.gatherRows(parameters.value(tokenTypes), indices: inputs.tokenTypeIDs, into: saved.sum, accumulate: true)
@@ -82,8 +82,8 @@ struct BertEmbeddings {
 
     /// Takes d(output) in `dy` and accumulates the gradients of every embedding parameter;
     /// `scratch` [N, H] is overwritten.
-    func backward(_ dy: Tensor, _ inputs: DeviceInputs, _ saved: Activations, _ work: CharacterCNN.Workspace?,
-                  training: Bool, scratch: Tensor, _ parameters: ParameterStore) {
+    func backward(_ dy: Tensor, _ inputs: DeviceInputs, _ saved: Activations, training: Bool, scratch: Tensor,
+                  _ parameters: ParameterStore) {
         let backend = parameters.backend
         let dNormalized = dropout.backward(dy, saved.dropout, training: training, into: dy, backend)
         norm.backward(dNormalized, x: saved.sum, into: scratch, saved.norm, parameters)
@@ -93,7 +93,7 @@ struct BertEmbeddings {
         case .table(let table, let padding):
             backend.scatterAddRows(scratch, indices: inputs.tokenIDs, into: parameters.gradient(table), skipping: padding)
         case .characters(let cnn):
-            cnn.backward(scratch, characterIDs: inputs.tokenIDs, saved.characters!, work!, parameters)
+            cnn.backward(scratch, characterIDs: inputs.tokenIDs, saved.characters!, parameters)
         }
     }
 }

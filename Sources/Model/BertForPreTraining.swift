@@ -57,8 +57,8 @@ public final class BertForPreTraining {
         try inputs.validate(for: configuration)
         let saved = prepare(inputs.shape)
         saved.inputs.load(inputs, backend)
-        var hidden = embeddings.forward(saved.inputs, saved.embeddings, saved.characterWorkspace, training: training,
-                                        generator: &dropoutGenerator, parameters)
+        var hidden = embeddings.forward(saved.inputs, saved.embeddings, training: training, generator: &dropoutGenerator,
+                                        parameters)
         for (layer, layerActivations) in zip(layers, saved.layers) {
             layer.forward(hidden, mask: saved.inputs.attentionMask, layerActivations, saved.workspace, training: training,
                           generator: &dropoutGenerator, parameters)
@@ -88,11 +88,12 @@ public final class BertForPreTraining {
             nextSentence.backward(saved.inputs, headActivations, into: work.gradient, parameters)
         }
         for index in layers.indices.reversed() {
-            let input = index == 0 ? embeddingOutput(saved, training: training) : saved.layers[index - 1].output
+            let input = index == 0 ? saved.embeddings.dropout.result(of: saved.embeddings.normalized, training: training)
+                                   : saved.layers[index - 1].output
             layers[index].backward(input, saved.layers[index], work, training: training, parameters)
         }
-        embeddings.backward(work.gradient, saved.inputs, saved.embeddings, saved.characterWorkspace, training: training,
-                            scratch: work.residual, parameters)
+        embeddings.backward(work.gradient, saved.inputs, saved.embeddings, training: training, scratch: work.residual,
+                            parameters)
     }
 
     /// The MLM logits of the last forward pass, [B·P, V].
@@ -108,10 +109,5 @@ public final class BertForPreTraining {
         let made = ModelActivations(shape, self, backend)
         activations = made
         return made
-    }
-
-    /// The embeddings' output as the first layer saw it.
-    private func embeddingOutput(_ saved: ModelActivations, training: Bool) -> Tensor {
-        (training ? saved.embeddings.dropout.output : nil) ?? saved.embeddings.normalized
     }
 }

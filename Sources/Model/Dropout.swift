@@ -18,6 +18,12 @@ struct Dropout {
             output = probability > 0 ? backend.zeros(shape) : nil
             mask = probability > 0 ? backend.allocate(shape, dtype: .int8) : nil
         }
+
+        /// What `forward` returned for the input `x` (the saved output when training with
+        /// something to drop, x itself otherwise), for the backward pass of the layer after.
+        func result(of x: Tensor, training: Bool) -> Tensor {
+            training ? output ?? x : x
+        }
     }
 
     /// The output: x itself when nothing is dropped, the saved output otherwise.

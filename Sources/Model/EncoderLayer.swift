@@ -136,7 +136,7 @@ struct EncoderLayer {
         attentionOutput.backward(dAttention, x: saved.context, into: work.projections[0], parameters)
         let dContext = work.heads[0]
         backend.swapMiddleAxes(work.projections[0].reshaped(split), into: dContext)
-        let attention = saved.probabilityDropout.output.flatMap { training ? $0 : nil } ?? saved.probabilities
+        let attention = saved.probabilityDropout.result(of: saved.probabilities, training: training)
         let (dQuery, dKey, dValue) = (work.heads[1], work.heads[2], work.heads[3])
         backend.batchedMatmul(dContext, saved.valueHeads, transposeB: true, into: work.scores)
         backend.batchedMatmul(attention, transposeA: true, dContext, into: dValue)

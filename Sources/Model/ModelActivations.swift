@@ -6,7 +6,6 @@ final class ModelActivations {
     let shape: BatchShape
     let inputs: DeviceInputs
     let embeddings: BertEmbeddings.Activations
-    let characterWorkspace: CharacterCNN.Workspace?
     let layers: [EncoderLayer.Activations]
     let maskedLanguageModel: MaskedLanguageModelHead.Activations
     let nextSentence: NextSentenceHead.Activations?
@@ -18,7 +17,6 @@ final class ModelActivations {
         self.shape = shape
         inputs = DeviceInputs(shape, idsPerToken: configuration.characterCNN?.charactersPerToken ?? 1, backend)
         embeddings = .init(tokens: n, model.embeddings, hiddenSize: h, backend)
-        characterWorkspace = configuration.characterCNN.map { CharacterCNN.Workspace(tokens: n, $0, backend) }
         layers = model.layers.map { .init(shape, $0, intermediateSize: configuration.intermediateSize, backend) }
         maskedLanguageModel = .init(predictions: shape.predictions, hiddenSize: h,
                                     vocabularySize: configuration.vocabularySize, backend)

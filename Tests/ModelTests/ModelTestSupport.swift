@@ -4,9 +4,8 @@ import Tensor
 
 /// Small models and batches for the model tests.
 enum ModelTestSupport {
-    /// A backend of its own for each test (a backend serves one thread at a time, and test
-    /// suites run in parallel), on two threads.
-    static var backend: Backend { CPUBackend(threads: 2) }
+    /// The backend every test uses (one at a time, see `ModelTests`), on two threads.
+    static let backend: Backend = CPUBackend(threads: 2)
 
     /// A 2-layer BERT of width 16 with dropout on and larger initial weights, so that every
     /// path is far from linear.

@@ -2,8 +2,8 @@ import Testing
 import Tensor
 import Support
 
-/// The parent of every suite here, run one test at a time (OpenBLAS's thread count is
-/// process-wide).
+/// The parent of every suite here, run one test at a time: they share one backend, whose
+/// calls must come from one thread at a time.
 @Suite(.serialized) struct TrainingTests {}
 
 /// The backend the tests use: two threads, so that every kernel's parallel split runs.

@@ -62,10 +62,11 @@ extension CPUBackend {
     private func product(_ shape: ProductShape, _ a: UnsafeMutablePointer<Float>, _ transposeA: Bool,
                          _ b: UnsafeMutablePointer<Float>, _ transposeB: Bool, _ c: UnsafeMutablePointer<Float>,
                          _ alpha: Float, _ beta: Float, leading: (a: Int, b: Int, c: Int)) {
+        guard shape.m > 0 && shape.n > 0 else { return }
         let splitRows = shape.m >= shape.n
         let length = splitRows ? shape.m : shape.n
         let blocks = min(threadCount, length, max(1, shape.m * shape.n * shape.k / Self.productGrain))
-        pool.parallelFor(max(blocks, 1)) { range in
+        pool.parallelFor(blocks) { range in
             for block in range {
                 let start = length * block / blocks, end = length * (block + 1) / blocks
                 var part = shape
