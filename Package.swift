@@ -76,6 +76,13 @@ for target in package.targets where target.name == "Tensor" {
 }
 #endif
 
+// The kernels, the layers and the generators they draw from are optimised in debug builds
+// too: unoptimised, a training step of the tiny model takes thirty times longer, too slow for
+// the unit tests that train one.
+for target in package.targets where ["Tensor", "Model", "Support"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+}
+
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v5)]
 }

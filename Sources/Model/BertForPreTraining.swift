@@ -51,9 +51,10 @@ public final class BertForPreTraining {
     /// The backend everything runs on.
     public var backend: Backend { parameters.backend }
 
-    /// Runs the model on a batch and returns its losses. The gradients of the logits (of the
-    /// loss times `gradientScale`) are kept for `backward`. With `training`, dropout is on.
-    public func forward(_ inputs: PretrainingInputs, training: Bool, gradientScale: Float = 1) throws -> PretrainingLosses {
+    /// Runs the model on a batch and returns its losses. The gradients of the logits (of each
+    /// mean loss times its weight in `weights`) are kept for `backward`. With `training`,
+    /// dropout is on.
+    public func forward(_ inputs: PretrainingInputs, training: Bool, weights: LossWeights = .unit) throws -> PretrainingLosses {
         try inputs.validate(for: configuration)
         let saved = prepare(inputs.shape)
         saved.inputs.load(inputs, backend)
@@ -65,18 +66,19 @@ public final class BertForPreTraining {
             hidden = layerActivations.output
         }
         let masked = maskedLanguageModel.forward(hidden, saved.inputs, saved.maskedLanguageModel,
-                                                 gradientScale: gradientScale, parameters)
+                                                 gradientScale: weights.maskedLanguageModel, parameters)
         var sentences: (loss: Float, counted: Int)?
         if let nextSentence, let headActivations = saved.nextSentence {
-            sentences = nextSentence.forward(hidden, saved.inputs, headActivations, gradientScale: gradientScale, parameters)
+            sentences = nextSentence.forward(hidden, saved.inputs, headActivations,
+                                             gradientScale: weights.nextSentence, parameters)
         }
         lastForwardWasTraining = training
         return PretrainingLosses(maskedLanguageModel: masked.loss, nextSentence: sentences?.loss,
                                  maskedTokens: masked.counted, sentences: sentences?.counted ?? 0)
     }
 
-    /// Accumulates every parameter's gradient of the last forward pass's loss (times its
-    /// `gradientScale`) into `parameters.gradients`.
+    /// Accumulates every parameter's gradient of the last forward pass's weighted losses into
+    /// `parameters.gradients`.
     public func backward() {
         guard let saved = activations, let training = lastForwardWasTraining else {
             preconditionFailure("backward without a forward pass")

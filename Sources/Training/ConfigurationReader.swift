@@ -54,6 +54,19 @@ struct ConfigurationReader {
         return value
     }
 
+    /// A string, for a setting that may also be left unset.
+    func optionalString(_ node: Node, _ key: String) throws -> String? { try string(node, key) }
+
+    /// One of the named values of `Choice`.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, _ key: String) throws -> Choice
+    where Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue)
+        guard let value = Choice(rawValue: try string(node, key)) else {
+            throw wrongType(node, key, "one of " + names.joined(separator: ", "))
+        }
+        return value
+    }
+
     /// A sequence, each element read by `element`.
     func sequence<Element>(_ node: Node, _ key: String, what: String, _ element: (Node) throws -> Element) throws -> [Element] {
         guard let sequence = node.sequence else { throw wrongType(node, key, what) }
@@ -74,5 +87,25 @@ struct ConfigurationReader {
     func wrongType(_ node: Node, _ key: String, _ expected: String) -> BERTKitError {
         let found = node.scalar.map { "\"\($0.string)\"" } ?? (node.mapping != nil ? "a mapping" : "a sequence")
         return error(at: node, "\(prefix)\(key): expected \(expected), got \(found)")
+    }
+
+    /// The YAML (or JSON) document in `text`, read from `file`, nil when it is empty.
+    /// - Throws: a syntax error as the CLI reports errors: file, line, problem.
+    static func document(_ text: String, file: String) throws -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        }
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> BERTKitError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            return BERTKitError(file: file, place: "line \(mark.line)", "not valid YAML: \(context?.description ?? "")\(problem)")
+        default:
+            return BERTKitError(file: file, "not valid YAML: \(error)")
+        }
     }
 }

@@ -55,12 +55,7 @@ public enum ModelConfigurationFile {
 
     /// The configuration in `text`, read from `file` (for messages).
     public static func parse(_ text: String, file: String) throws -> BertConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        }
+        let root = try ConfigurationReader.document(text, file: file)
         var configuration = BertConfiguration(vocabularySize: 30522, hiddenSize: 768, layers: 12, attentionHeads: 12,
                                               intermediateSize: 3072)
         let reader = ConfigurationReader(file: file, prefix: "")
@@ -115,15 +110,4 @@ public enum ModelConfigurationFile {
             }
         },
     ]
-
-    /// A YAML syntax error as the CLI reports errors: file, line, problem.
-    private static func syntaxError(_ error: YamlError, file: String) -> BERTKitError {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            return BERTKitError(file: file, place: "line \(mark.line)", "not valid YAML: \(context?.description ?? "")\(problem)")
-        default:
-            return BERTKitError(file: file, "not valid YAML: \(error)")
-        }
-    }
 }
