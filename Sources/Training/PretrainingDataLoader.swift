@@ -97,7 +97,7 @@ public final class PretrainingDataLoader {
         nextSentence = configuration.nextSentencePrediction ? shards[0].nspMeaning : .none
         idsPerToken = configuration.characterCNN?.charactersPerToken ?? 1
         let (requests, results) = (self.requests, self.results)
-        reader = WorkerThread {
+        reader = WorkerThread { [shards] in
             while let request = requests.pop() {
                 guard results.push(Result { try LoadedFile(request, shard: shards[request.file], order: order) }) else { return }
             }
@@ -297,11 +297,17 @@ public final class PretrainingDataLoader {
         /// Every row of the file, which must still be as it was when the loader was made.
         func readAll() throws -> PretrainingBatch {
             let file = try PretrainingFile(path: path)
-            guard Shard(file) == self else {
-                throw BERTKitError(file: path, "changed while training: it held \(count) instances of \(sequenceLength) "
-                                   + "tokens and now holds \(file.count) of \(file.sequenceLength)")
+            let now = Shard(file)
+            guard now == self else {
+                throw BERTKitError(file: path, "changed since training started: it held \(summary); it now holds \(now.summary)")
             }
             return try file.read(rows: 0..<file.count)
+        }
+
+        /// The header in words.
+        var summary: String {
+            "\(count) instances of \(sequenceLength) tokens with up to \(maxPredictions) masked positions "
+                + "(\(layout.rawValue) layout, next-sentence labels '\(nspMeaning.rawValue)')"
         }
     }
 

@@ -31,7 +31,8 @@ enum LoaderFixtures {
             for j in 0..<l {
                 let id: Int32 = j >= length ? 0 : j == 0 ? 2 : j == length - 1 ? 3 : j == 1 ? Int32(100 + tag)
                     : j == 2 ? Int32(200 + i) : Int32(10 + j)
-                ids += layout == .characterBERT ? (id == 0 ? Array(repeating: 0, count: 50) : [259, id, 260] + Array(repeating: 0, count: 47)) : [id]
+                let characters = id == 0 ? Array(repeating: 0, count: 50) : [259, id, 260] + Array(repeating: 0, count: 47)
+                ids += layout == .characterBERT ? characters : [id]
                 mask.append(j < length ? 1 : 0)
                 segments.append(j >= 4 && j < length ? 1 : 0)
                 denseLabels.append(used.contains(Int32(j)) ? Int32(500 + j) : -1)

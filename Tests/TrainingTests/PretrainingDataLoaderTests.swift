@@ -350,5 +350,20 @@ extension TrainingTests {
             while served.count < 10 { served.append(Self.contents(try loader.next(batchSize: 3))) }
             #expect(served == reference)
         }
+
+        /// A file that holds other instances when its turn comes than when the loader was
+        /// made is refused rather than served in the wrong shape.
+        @Test func filesChangedSinceTheStartAreRefused() throws {
+            let directory = try Self.directory([5, 7])
+            let loader = try Self.loader(directory)
+            let path = directory + "/training.1.hdf5"
+            try LoaderFixtures.write(path + ".new", tag: 1, rows: 6)
+            #expect(rename(path + ".new", path) == 0)
+            let error = try #require(throws: BERTKitError.self) {
+                for _ in 0..<2 * loader.totalRows { _ = try loader.next(batchSize: 1) }
+            }
+            #expect(error.file == path && error.message.contains("changed since training started")
+                    && error.message.contains("held 7 instances") && error.message.contains("now holds 6 instances"), "\(error)")
+        }
     }
 }
