@@ -13,9 +13,15 @@ public enum FileSystem {
     }
 
     /// Whether `path` is a directory.
-    public static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool { fileType(path) == S_IFDIR }
+
+    /// Whether `path` is a regular file (after following links).
+    public static func isRegularFile(_ path: String) -> Bool { fileType(path) == S_IFREG }
+
+    /// The type bits (`S_IFMT`) of what `path` names after following links, nil if nothing.
+    private static func fileType(_ path: String) -> mode_t? {
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return stat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
     }
 
     /// Whether `path` is a directory with no entries besides "." and "..".
