@@ -19,6 +19,7 @@ public struct Checkpoint: Sendable, Hashable {
         self.init(step: step, path: path)
     }
 
+    /// The checkpoint of `step` in the directory at `path`, its name taken as given.
     init(step: Int, path: String) {
         self.step = step
         self.path = path

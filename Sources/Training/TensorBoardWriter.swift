@@ -13,7 +13,8 @@ import Support
 /// which the trainer calls at each log interval, so TensorBoard sees the run as it goes; the
 /// file is written in place, not renamed, since it is read while it grows. An existing file is
 /// never overwritten: a run resumed within the same second as another writes a file with a
-/// numbered suffix beside it.
+/// numbered suffix beside it. A writer dropped without `close()` still writes what it buffered,
+/// errors ignored.
 public final class TensorBoardWriter {
     /// The event file written.
     public let path: String
