@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Interop", dependencies: ["Support"]),
         .target(
             name: "Training",
-            dependencies: ["Model", "PretrainingData", "Tensor", "Support", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Interop", "Model", "PretrainingData", "Tensor", "Support", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "PretrainingData", "Tensor", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "PretrainingData", "Tensor", "Interop", "Support"]),
     ]
 )
 

@@ -138,6 +138,30 @@ public enum FileSystem {
         if unlink(path) != 0 { throw BERTKitError(file: path, "cannot remove: \(lastErrorMessage())") }
     }
 
+    /// Removes a file, or a directory and everything in it; a link is removed, not followed.
+    public static func removeTree(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return try remove(path) }
+        for name in try contents(of: path) { try removeTree(path + "/" + name) }
+        if rmdir(path) != 0 { throw BERTKitError(file: path, "cannot remove: \(lastErrorMessage())") }
+    }
+
+    /// Renames `source` to `destination`, replacing a file (or an empty directory) there.
+    public static func move(_ source: String, to destination: String) throws {
+        if rename(source, destination) != 0 {
+            throw BERTKitError(file: source, "cannot rename to \(destination): \(lastErrorMessage())")
+        }
+    }
+
+    /// Writes a directory's entries to disk (`fsync` on the directory), so that files created,
+    /// renamed or removed in it stay so after a crash.
+    public static func synchronizeDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw BERTKitError(file: path, "cannot open: \(lastErrorMessage())") }
+        defer { close(descriptor) }
+        if fsync(descriptor) != 0 { throw BERTKitError(file: path, "cannot sync to disk: \(lastErrorMessage())") }
+    }
+
     /// The message for the current `errno`.
     public static func lastErrorMessage() -> String {
         String(cString: strerror(errno))

@@ -59,6 +59,12 @@ public final class ParameterStore {
     /// The view of a parameter's values, in its own shape.
     public func value(_ id: ParameterID) -> Tensor { view(of: values, id) }
 
+    /// Every parameter's view of `values` under its name, in registration order: what a
+    /// checkpoint writes, and what reading one back writes into.
+    public var namedValues: [(name: String, tensor: Tensor)] {
+        parameters.map { ($0.name, values.view(at: $0.offset, $0.shape)) }
+    }
+
     /// The view of a parameter's gradient, in its own shape.
     public func gradient(_ id: ParameterID) -> Tensor { view(of: gradients, id) }
 
