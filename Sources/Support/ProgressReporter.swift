@@ -9,7 +9,8 @@ import Darwin
 /// On a terminal it redraws one line at most ten times a second; otherwise it prints a
 /// plain log line every `logInterval` seconds, so that logs of batch jobs stay readable.
 public final class ProgressReporter: @unchecked Sendable {
-    private let isTerminal: Bool
+    /// Whether standard error is a terminal, where progress redraws one line.
+    public let isTerminal: Bool
     private let logInterval: Double
     private let start = MonotonicClock.now()
     private lazy var lastShown = start

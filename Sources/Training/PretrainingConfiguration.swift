@@ -29,7 +29,7 @@ public struct PretrainingConfiguration: Sendable, Equatable {
     }
 
     /// The recipe the lower layer came from (`PretrainingRecipe.all`).
-    public var preset: String = PretrainingRecipe.bertBasePhase1.name
+    public var preset = "bert-base-phase1"
     /// A model preset (tiny, mini, small, medium, base, large) or a model configuration file.
     public var model = "base"
     /// CharacterBERT (the character CNN) instead of BERT's word embeddings.
@@ -226,6 +226,8 @@ extension PretrainingConfiguration {
         func line(_ key: String, _ value: Value?) {
             if let value { lines.append("\(key): \(value.yaml)") }
         }
+        /// A float as its shortest decimal (0.001, not 0.0010000000474974513).
+        func number(_ value: Float) -> Value { .number(Double("\(value)") ?? Double(value)) }
         line("preset", .string(preset))
         line("model", .string(model))
         line("character_bert", .bool(characterBERT))
@@ -237,17 +239,17 @@ extension PretrainingConfiguration {
         line("max_seq_length", .integer(sequenceLength))
         line("max_predictions_per_seq", .integer(maxPredictions))
         line("optimizer", .string(optimizer.rawValue))
-        line("learning_rate", .number(Double(learningRate)))
+        line("learning_rate", number(learningRate))
         line("schedule", .string(schedule.rawValue))
-        line("warmup_proportion", .number(Double(warmupProportion)))
+        line("warmup_proportion", number(warmupProportion))
         line("max_steps", .integer(maxSteps))
         line("target_batch_size", .integer(targetBatchSize))
         line("accumulation_steps", .integer(accumulationSteps))
-        line("weight_decay", .number(Double(weightDecay)))
-        line("max_grad_norm", .number(Double(maxGradientNorm)))
-        line("adam_beta1", .number(Double(beta1)))
-        line("adam_beta2", .number(Double(beta2)))
-        line("adam_epsilon", .number(Double(epsilon)))
+        line("weight_decay", number(weightDecay))
+        line("max_grad_norm", number(maxGradientNorm))
+        line("adam_beta1", number(beta1))
+        line("adam_beta2", number(beta2))
+        line("adam_epsilon", number(epsilon))
         line("checkpoint_interval", .integer(checkpointInterval))
         line("keep_checkpoints", .integer(keepCheckpoints))
         line("log_interval", .integer(logInterval))

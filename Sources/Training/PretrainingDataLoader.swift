@@ -217,7 +217,9 @@ public final class PretrainingDataLoader {
     }
 
     /// The split's HDF5 files in `directory`, sorted by name.
-    private static func filePaths(in directory: String, split: DataSplit) throws -> [String] {
+    /// - Throws: `BERTKitError` naming the directory when it is missing, not a directory or
+    ///   holds no HDF5 file.
+    public static func filePaths(in directory: String, split: DataSplit) throws -> [String] {
         guard FileSystem.exists(directory) else {
             throw BERTKitError(file: directory, "no such directory: expected a directory of HDF5 pre-training files "
                                + "(what `bertkit data create` writes)")
@@ -255,13 +257,13 @@ public final class PretrainingDataLoader {
         guard shard.sequenceLength == sequenceLength else {
             return "holds instances of \(shard.sequenceLength) tokens, but training uses sequences of \(sequenceLength): "
                 + "`bertkit data create` makes 128 with --phase 1 (the default), 512 with --phase 2, or what "
-                + "--max-seq-length says; train with sequence length \(shard.sequenceLength), or on data made for \(sequenceLength)"
+                + "--max-seq-length says; train with max_seq_length \(shard.sequenceLength) (`--max-seq-length`, or `--phase 2` for 512), or on data made for \(sequenceLength)"
         }
         guard shard.maxPredictions <= maxPredictions else {
             return "holds up to \(shard.maxPredictions) masked positions per instance, more than the \(maxPredictions) "
                 + "training uses: `bertkit data create` makes at most 20 with --phase 1 (the default), 80 with --phase 2, "
-                + "or what --max-predictions-per-seq says; train with max predictions \(shard.maxPredictions), "
-                + "or on data made for \(maxPredictions)"
+                + "or what --max-predictions-per-seq says; train with max_predictions_per_seq \(shard.maxPredictions) "
+                + "(`--max-predictions-per-seq`), or on data made for \(maxPredictions)"
         }
         guard let first else { return nil }
         guard shard.layout == first.layout else {

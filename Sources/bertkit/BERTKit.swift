@@ -15,10 +15,12 @@ struct BERTKit: ParsableCommand {
               vocab    learn vocabularies: wordpiece (BERT), mlm (CharacterBERT)
               data     make and inspect pre-training data: create, inspect
               demo     run the whole pipeline on the bundled sample corpus
+              pretrain pre-train BERT or CharacterBERT on HDF5 data, with checkpoints
               bench    measure BERTKit's own speed: train-step
             """,
         version: BERTKitVersion.string,
-        subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, DemoCommand.self,
+        subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, PretrainCommand.self,
+                      DemoCommand.self,
                       BenchCommand.self])
 }
 

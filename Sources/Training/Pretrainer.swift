@@ -1,0 +1,361 @@
+import Model
+import PretrainingData
+import Support
+import Tensor
+
+/// A pre-training run: the model, its optimizer and schedule, the data, and the run
+/// directory that keeps checkpoints, the log, TensorBoard files and the configuration.
+///
+/// Where a run starts (`init`):
+/// - with `resume`, from the newest checkpoint of the run directory: the same phase
+///   continues exactly where it stopped (weights, optimizer, step, dropout generator, data
+///   position), and a phase-1 checkpoint under a phase-2 configuration starts phase 2;
+/// - for phase 2 in a run directory holding phase-1 checkpoints, from the newest of them;
+/// - from `init_checkpoint` (a checkpoint or a run directory, its newest);
+/// - otherwise from random weights.
+///
+/// Phase 2 starts as NVIDIA's trainer does: phase 1's weights and Adam moments, the
+/// optimizer's step count and the schedule back at 0, its own data and sequence length, and
+/// checkpoints numbered after phase 1's.
+///
+/// A step (`run`) reads accumulation_steps micro-batches, weighs each one's mean losses by
+/// its share of the step's masked tokens and sentences (`LossWeights`), sums their
+/// gradients, clips the global norm and takes one optimizer step. A step whose loss or
+/// gradient norm is not finite is skipped and counted; after max_skipped_steps in a row the
+/// run stops. Every checkpoint_interval steps, and at the last, the validation data is
+/// evaluated and a checkpoint written.
+public final class Pretrainer {
+    /// The resolved configuration.
+    public let configuration: PretrainingConfiguration
+    /// The model trained.
+    public let model: BertForPreTraining
+    /// The run directory.
+    public let runDirectory: String
+    private let optimizer: Optimizer
+    private let schedule: LearningRateSchedule
+    private let clipping: GradientClipping
+    private let loader: PretrainingDataLoader
+    private let validationLoader: PretrainingDataLoader?
+    private let checkpoints: CheckpointStore
+    private let tensorBoard: TensorBoardWriter
+    private let log: RunLog
+    private var state: TrainingState
+    private var lastCheckpoint: Checkpoint?
+
+    /// What a call of `run` did.
+    public struct Summary: Sendable {
+        /// Why it returned: nil when every step is done, else the signal that stopped it.
+        public var stoppedBy: Int32?
+        /// The steps it ran.
+        public var steps: Int
+        /// The phase's step it ended at.
+        public var lastStep: Int
+        /// The loss of its last step.
+        public var lastLoss: Float?
+        /// Tokens (padding included) per second of its steps after the first (which allocates
+        /// the activations and the optimizer's buffers), nil below two steps.
+        public var tokensPerSecond: Double?
+        /// The newest checkpoint.
+        public var checkpoint: String?
+        /// The last validation's metrics.
+        public var validation: ValidationMetrics?
+    }
+
+    /// Sets the run up as the type's summary describes, on `backend`, reporting to
+    /// `progress` and `<run-dir>/log.txt`.
+    /// - Throws: `BERTKitError` for a missing run directory or data, data that does not fit
+    ///   the model, a run directory that already holds checkpoints without `resume`, or a
+    ///   checkpoint that cannot be read (naming an older one when there is one).
+    public init(configuration: PretrainingConfiguration, backend: Backend, resume: Bool, progress: ProgressReporter) throws {
+        guard let runDirectory = configuration.runDirectory else {
+            throw BERTKitError("pre-training needs a run directory for its checkpoints and logs: give --run-dir or run_dir")
+        }
+        guard let data = configuration.data else {
+            throw BERTKitError("pre-training needs training data: give --data (or data) a directory of HDF5 files")
+        }
+        try FileSystem.createDirectory(runDirectory)
+        let checkpoints = CheckpointStore(runDirectory: runDirectory, backend: backend, keep: configuration.keepCheckpoints)
+        let start = try Self.start(configuration, checkpoints: checkpoints, resume: resume)
+
+        let firstFile = try PretrainingFile(path: try PretrainingDataLoader.filePaths(in: data, split: .training)[0])
+        var modelConfiguration = try ModelConfigurationFile.resolve(model: configuration.model,
+                                                                    characterBERT: configuration.characterBERT)
+        var notes: [String] = []
+        if let vocabularySize = firstFile.integerAttribute("vocab_size") {
+            if BertConfiguration.preset(configuration.model) != nil {
+                modelConfiguration.vocabularySize = vocabularySize
+            } else if vocabularySize > modelConfiguration.vocabularySize {
+                throw BERTKitError(file: firstFile.path, "its labels come from a vocabulary of \(vocabularySize) tokens, more "
+                                   + "than the \(modelConfiguration.vocabularySize) of the model \(configuration.model)")
+            }
+        }
+        modelConfiguration.nextSentencePrediction = configuration.nextSentencePrediction
+        if configuration.nextSentencePrediction && firstFile.nspMeaning == .none {
+            modelConfiguration.nextSentencePrediction = false
+            notes.append("the data has no next-sentence labels: training the MLM head only")
+        }
+        guard configuration.sequenceLength <= modelConfiguration.maxPositions else {
+            throw BERTKitError("max_seq_length \(configuration.sequenceLength) exceeds the model's "
+                               + "\(modelConfiguration.maxPositions) position embeddings")
+        }
+
+        let model = try BertForPreTraining(configuration: modelConfiguration, backend: backend,
+                                           seed: UInt64(truncatingIfNeeded: configuration.seed))
+        let optimizer = configuration.makeOptimizer()
+        var state = TrainingState(phase: configuration.phase, step: 0, globalStep: 0, optimizerSteps: 0, skippedSteps: 0,
+                                  consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
+                                  dataPosition: DataPosition(), configuration: configuration.yaml)
+        switch start {
+        case .fresh:
+            break
+        case .resume(let checkpoint):
+            let text = try checkpoints.read(checkpoint, model: model.parameters.namedValues,
+                                            optimizer: optimizer.state.tensors(for: model.parameters))
+            state = try TrainingState(json: text, file: checkpoint.statePath)
+            state.configuration = configuration.yaml
+            optimizer.state.stepCount = state.optimizerSteps
+            model.dropoutGenerator.state = state.dropoutGenerator
+            notes.append("resuming phase \(state.phase) at step \(state.step) from \(checkpoint.path)")
+        case .initialize(let checkpoint, let withMoments):
+            let text = try checkpoints.read(checkpoint, model: model.parameters.namedValues,
+                                            optimizer: withMoments ? optimizer.state.tensors(for: model.parameters) : nil)
+            if let previous = try? TrainingState(json: text, file: checkpoint.statePath) {
+                state.globalStep = previous.globalStep
+            }
+            notes.append("starting phase \(configuration.phase) from \(checkpoint.path)"
+                         + (withMoments ? " (weights and Adam moments; step count and schedule restarted)" : " (weights)"))
+        }
+
+        let position = state.dataPosition
+        let seed = UInt64(truncatingIfNeeded: configuration.seed)
+        loader = try PretrainingDataLoader(directory: data, split: .training, configuration: modelConfiguration,
+                                           sequenceLength: configuration.sequenceLength,
+                                           maxPredictions: configuration.maxPredictions, seed: seed, position: position)
+        validationLoader = try configuration.validationData.map {
+            try PretrainingDataLoader(directory: $0, split: .validation, configuration: modelConfiguration,
+                                      sequenceLength: configuration.sequenceLength,
+                                      maxPredictions: configuration.maxPredictions, seed: seed)
+        }
+        let configurationFile = try OutputFile(path: runDirectory + "/config.yaml", overwrite: true)
+        try configurationFile.write(configuration.yaml)
+        try configurationFile.commit()
+        log = try RunLog(path: runDirectory + "/log.txt", progress: progress, interval: configuration.logInterval)
+        tensorBoard = try TensorBoardWriter(directory: runDirectory + "/tensorboard")
+
+        self.configuration = configuration
+        self.runDirectory = runDirectory
+        self.model = model
+        self.optimizer = optimizer
+        self.checkpoints = checkpoints
+        self.state = state
+        schedule = configuration.learningRateSchedule
+        clipping = GradientClipping(maxNorm: configuration.maxGradientNorm)
+        lastCheckpoint = try checkpoints.latest
+
+        let parameterCount = model.parameters.parameters.reduce(0) { $0 + $1.count }
+        log.message("pretrain: configuration\n" + configuration.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        log.message("pretrain: \(modelConfiguration.isCharacterBERT ? "CharacterBERT" : "BERT") \(configuration.model), "
+                    + "\(parameterCount) parameters, vocabulary \(modelConfiguration.vocabularySize); "
+                    + "\(loader.paths.count) training files, \(loader.rowCount(epoch: 0)) sequences per epoch; "
+                    + "batch \(configuration.targetBatchSize) = \(configuration.accumulationSteps) × \(configuration.microBatchSize)")
+        for note in notes { log.message("pretrain: " + note) }
+    }
+
+    /// Where a run starts.
+    private enum Start {
+        case fresh
+        case resume(Checkpoint)
+        case initialize(Checkpoint, withMoments: Bool)
+    }
+
+    /// Where a run of `configuration` starts, as the type's summary says.
+    private static func start(_ configuration: PretrainingConfiguration, checkpoints: CheckpointStore,
+                              resume: Bool) throws -> Start {
+        if let newest = try checkpoints.latest {
+            let phase = try TrainingState(json: String(decoding: try FileChunkReader.contents(of: newest.statePath),
+                                                       as: UTF8.self), file: newest.statePath).phase
+            if phase == configuration.phase {
+                guard resume else {
+                    throw BERTKitError(file: checkpoints.directory, "already holds checkpoints (the newest is \(newest.path)): "
+                                       + "pass --resume to continue that run, or choose another --run-dir")
+                }
+                return .resume(newest)
+            }
+            guard phase == 1 && configuration.phase == 2 else {
+                throw BERTKitError(file: newest.path, "is a phase-\(phase) checkpoint; a phase-\(configuration.phase) run "
+                                   + "cannot continue it")
+            }
+            return .initialize(newest, withMoments: true)
+        }
+        if resume {
+            throw BERTKitError(file: checkpoints.directory, "holds no complete checkpoint to resume from")
+        }
+        guard let initial = configuration.initCheckpoint else { return .fresh }
+        let checkpoint: Checkpoint
+        if FileSystem.isDirectory(initial + "/checkpoints") {
+            guard let newest = try CheckpointStore(runDirectory: initial, backend: checkpoints.backend).latest else {
+                throw BERTKitError(file: initial, "is a run directory without a complete checkpoint")
+            }
+            checkpoint = newest
+        } else {
+            checkpoint = try Checkpoint(path: initial)
+        }
+        return .initialize(checkpoint, withMoments: configuration.phase == 2)
+    }
+
+    /// Runs steps until max_steps, or until `stopRequested` returns a signal; then writes a
+    /// checkpoint (unless the last step wrote one) and returns.
+    /// - Throws: `BERTKitError` when the data cannot be read, a checkpoint cannot be written,
+    ///   or too many steps in a row were not finite (naming the last good checkpoint).
+    public func run(stopRequested: () -> Int32? = { nil }) throws -> Summary {
+        let microBatch = configuration.microBatchSize
+        let tokensPerStep = configuration.targetBatchSize * configuration.sequenceLength
+        var summary = Summary(stoppedBy: nil, steps: 0, lastStep: state.step, lastLoss: nil, tokensPerSecond: nil,
+                              checkpoint: lastCheckpoint?.path, validation: nil)
+        var timedSeconds = 0.0
+        let runStart = MonotonicClock.now()
+        while state.step < configuration.maxSteps {
+            if let signal = stopRequested() {
+                summary.stoppedBy = signal
+                log.message("pretrain: \(SignalFlag.name(signal)) received after step \(state.step)")
+                break
+            }
+            let stepStart = MonotonicClock.now()
+            let batches = try (0..<configuration.accumulationSteps).map { _ in try loader.next(batchSize: microBatch) }
+            let loss = try accumulateGradients(batches)
+            let (norm, scale) = clipping.measure(model.parameters)
+            state.step += 1
+            state.globalStep += 1
+            let learningRate = schedule.learningRate(atStep: state.step)
+            let finite = loss.total.isFinite && norm.isFinite
+            if finite {
+                optimizer.step(parameters: model.parameters, learningRate: learningRate, gradientScale: scale)
+                state.consecutiveSkippedSteps = 0
+            } else {
+                state.skippedSteps += 1
+                state.consecutiveSkippedSteps += 1
+                log.warning("step \(state.step): loss \(loss.total), gradient norm \(norm): not finite, step skipped "
+                            + "(\(state.consecutiveSkippedSteps) in a row)")
+                if state.consecutiveSkippedSteps >= configuration.maxSkippedSteps {
+                    try? tensorBoard.flush()
+                    throw BERTKitError("\(state.consecutiveSkippedSteps) steps in a row had a non-finite loss or gradient: "
+                                       + "stopping at step \(state.step). "
+                                       + (lastCheckpoint.map { "The last good checkpoint is \($0.path)." } ?? "No checkpoint was written.")
+                                       + " Lower the learning rate or check the data.")
+                }
+            }
+            let seconds = MonotonicClock.now() - stepStart
+            if summary.steps > 0 { timedSeconds += seconds }
+            summary.steps += 1
+            summary.lastLoss = loss.total
+            report(loss, norm: norm, learningRate: learningRate, seconds: seconds, skipped: !finite,
+                   elapsed: MonotonicClock.now() - runStart, stepsDone: summary.steps)
+            if state.step % configuration.checkpointInterval == 0 || state.step == configuration.maxSteps {
+                summary.validation = try validate() ?? summary.validation
+                summary.checkpoint = try saveCheckpoint().path
+            }
+        }
+        if summary.stoppedBy != nil, lastCheckpoint?.step != state.globalStep {
+            summary.checkpoint = try saveCheckpoint().path
+        }
+        try tensorBoard.flush()
+        summary.lastStep = state.step
+        if summary.steps > 1 {
+            summary.tokensPerSecond = Double(tokensPerStep * (summary.steps - 1)) / timedSeconds
+        }
+        return summary
+    }
+
+    /// The losses of one step, each the mean over the whole step.
+    private struct StepLoss {
+        var maskedLanguageModel: Float
+        var nextSentence: Float?
+        var total: Float { maskedLanguageModel + (nextSentence ?? 0) }
+    }
+
+    /// Zeroes the gradients, then runs forward and backward on each micro-batch with the
+    /// weights that make the summed gradients those of the step's mean losses.
+    private func accumulateGradients(_ batches: [PretrainingInputs]) throws -> StepLoss {
+        let ignored = PretrainingInputs.ignoredLabel
+        let masked = batches.map { batch in batch.maskedLabels.reduce(0) { $0 + ($1 == ignored ? 0 : 1) } }
+        let sentences = batches.map { batch in batch.nextSentenceLabels.reduce(0) { $0 + ($1 == ignored ? 0 : 1) } }
+        let (totalMasked, totalSentences) = (masked.reduce(0, +), sentences.reduce(0, +))
+        model.parameters.zeroGradients()
+        var (maskedLoss, sentenceLoss) = (Float(0), Float(0))
+        for (index, batch) in batches.enumerated() {
+            let weights = LossWeights(
+                maskedLanguageModel: totalMasked > 0 ? Float(masked[index]) / Float(totalMasked) : 0,
+                nextSentence: totalSentences > 0 ? Float(sentences[index]) / Float(totalSentences) : 0)
+            let losses = try model.forward(batch, training: true, weights: weights)
+            model.backward()
+            maskedLoss += weights.maskedLanguageModel * losses.maskedLanguageModel
+            sentenceLoss += weights.nextSentence * (losses.nextSentence ?? 0)
+        }
+        return StepLoss(maskedLanguageModel: maskedLoss, nextSentence: model.configuration.nextSentencePrediction ? sentenceLoss : nil)
+    }
+
+    /// Logs a step: the exact values in log.txt and TensorBoard, a rounded line with the ETA
+    /// on the terminal.
+    private func report(_ loss: StepLoss, norm: Double, learningRate: Float, seconds: Double, skipped: Bool,
+                        elapsed: Double, stepsDone: Int) {
+        let sequencesPerSecond = Double(configuration.targetBatchSize) / seconds
+        var scalars: [(tag: String, value: Float)] = [
+            ("train/loss", loss.total), ("train/mlm_loss", loss.maskedLanguageModel),
+        ]
+        if let nextSentence = loss.nextSentence { scalars.append(("train/nsp_loss", nextSentence)) }
+        scalars += [("train/learning_rate", learningRate), ("train/grad_norm", Float(norm)),
+                    ("train/sequences_per_second", Float(sequencesPerSecond))]
+        tensorBoard.add(scalars, step: state.globalStep)
+        let record = "step \(state.step) " + scalars.map { "\($0.tag.dropFirst(6))=\($0.value)" }.joined(separator: " ")
+            + (skipped ? " skipped" : "")
+        let remaining = Double(configuration.maxSteps - state.step) * elapsed / Double(stepsDone)
+        log.step(state.step, record: record, display:
+            "step \(state.step)/\(configuration.maxSteps) loss \(Formatting.fixed(Double(loss.total), 4)) "
+            + "lr \(learningRate) \(Formatting.fixed(sequencesPerSecond, 1)) seq/s ETA \(Formatting.duration(remaining))")
+        if state.step % configuration.logInterval == 0 { try? tensorBoard.flush() }
+    }
+
+    /// Evaluates the validation data, logs the metrics and returns them; nil without
+    /// validation data.
+    private func validate() throws -> ValidationMetrics? {
+        guard let validationLoader else { return nil }
+        let start = MonotonicClock.now()
+        var metrics = ValidationMetrics()
+        let batchSize = configuration.validationBatchSize > 0 ? configuration.validationBatchSize : configuration.microBatchSize
+        try validationLoader.validationPass(batchSize: batchSize) { inputs, _ in
+            let losses = try model.forward(inputs, training: false)
+            metrics.add(losses, inputs: inputs, maskedLanguageModelLogits: model.maskedLanguageModelLogits,
+                        nextSentenceLogits: model.nextSentenceLogits, backend: model.backend)
+        }
+        var scalars: [(tag: String, value: Float)] = [
+            ("validation/mlm_loss", Float(metrics.maskedLanguageModelLoss)),
+            ("validation/mlm_accuracy", Float(metrics.maskedLanguageModelAccuracy)),
+        ]
+        if model.configuration.nextSentencePrediction {
+            scalars += [("validation/nsp_loss", Float(metrics.nextSentenceLoss)),
+                        ("validation/nsp_accuracy", Float(metrics.nextSentenceAccuracy))]
+        }
+        tensorBoard.add(scalars, step: state.globalStep)
+        try tensorBoard.flush()
+        log.message("validation step \(state.step) " + scalars.map { "\($0.tag.dropFirst(11))=\($0.value)" }.joined(separator: " ")
+                    + " sequences=\(metrics.sentences) seconds=\(Formatting.fixed(MonotonicClock.now() - start, 1))")
+        return metrics
+    }
+
+    /// Writes a checkpoint of the state after the last step.
+    private func saveCheckpoint() throws -> Checkpoint {
+        state.optimizerSteps = optimizer.state.stepCount
+        state.dropoutGenerator = model.dropoutGenerator.state
+        state.dataPosition = loader.position
+        let schedule: [(String, String)] = [
+            ("kind", "\"\(configuration.schedule.rawValue)\""), ("learning_rate", "\(configuration.learningRate)"),
+            ("warmup_proportion", "\(configuration.warmupProportion)"), ("total_steps", "\(configuration.maxSteps)"),
+        ]
+        let checkpoint = try checkpoints.write(step: state.globalStep, model: model.parameters.namedValues,
+                                               optimizer: optimizer.state.tensors(for: model.parameters),
+                                               state: state.json(schedule: schedule))
+        lastCheckpoint = checkpoint
+        log.message("checkpoint step \(state.step): \(checkpoint.path)")
+        return checkpoint
+    }
+}

@@ -1,0 +1,160 @@
+import Support
+
+/// Everything besides the weights and the optimizer's buffers that a checkpoint must hold
+/// for a resumed run to repeat the uninterrupted one: the step counts, the generators, the
+/// data position, and the configuration the run had. Written as a checkpoint's state.json.
+///
+///     {"format": 1, "phase": 1, "step": 200, "global_step": 200, "optimizer_steps": 199,
+///      "skipped_steps": 1, "consecutive_skipped_steps": 0,
+///      "dropout_generator": ["9e3779b97f4a7c15", …],
+///      "data_position": {"epoch": 0, "file_step": 2, "row": 64, "rows_served": 12800},
+///      "schedule": {"kind": "poly", "learning_rate": 0.006, …}, "configuration": "model: base\n…"}
+struct TrainingState: Equatable {
+    /// The phase the steps belong to.
+    var phase: Int
+    /// Steps of this phase done, skipped ones included: the next step is step + 1.
+    var step: Int
+    /// Steps of every phase done: what names the checkpoint (NVIDIA numbers phase 2's
+    /// checkpoints after phase 1's).
+    var globalStep: Int
+    /// The optimizer's own step count (its bias correction), which skipped steps leave alone.
+    var optimizerSteps: Int
+    /// Steps skipped for a non-finite loss or gradient in this phase.
+    var skippedSteps: Int
+    /// Those skipped in a row up to now.
+    var consecutiveSkippedSteps: Int
+    /// The dropout generator's state.
+    var dropoutGenerator: (UInt64, UInt64, UInt64, UInt64)
+    /// Where the training data stands.
+    var dataPosition: DataPosition
+    /// The resolved configuration, as YAML.
+    var configuration: String
+
+    /// The version of the layout written.
+    static let format = 1
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.phase == b.phase && a.step == b.step && a.globalStep == b.globalStep && a.optimizerSteps == b.optimizerSteps
+            && a.skippedSteps == b.skippedSteps && a.consecutiveSkippedSteps == b.consecutiveSkippedSteps
+            && a.dropoutGenerator == b.dropoutGenerator && a.dataPosition == b.dataPosition
+            && a.configuration == b.configuration
+    }
+
+    /// The generator words in the order they are written.
+    private var generatorWords: [UInt64] {
+        [dropoutGenerator.0, dropoutGenerator.1, dropoutGenerator.2, dropoutGenerator.3]
+    }
+
+    /// The state as JSON text; `schedule` (the configuration's schedule, for a reader's eyes)
+    /// is written with it.
+    func json(schedule: [(String, String)]) -> String {
+        var output = Array("{\n  ".utf8)
+        var first = true
+        func key(_ name: String) {
+            if !first { output.append(contentsOf: ",\n  ".utf8) }
+            first = false
+            JSONString.append(name.utf8, to: &output)
+            output.append(contentsOf: ": ".utf8)
+        }
+        for (name, value) in [("format", Self.format), ("phase", phase), ("step", step), ("global_step", globalStep),
+                              ("optimizer_steps", optimizerSteps), ("skipped_steps", skippedSteps),
+                              ("consecutive_skipped_steps", consecutiveSkippedSteps)] {
+            key(name)
+            output.append(contentsOf: String(value).utf8)
+        }
+        key("dropout_generator")
+        output.append(contentsOf: "[".utf8)
+        for (index, word) in generatorWords.enumerated() {
+            if index > 0 { output.append(contentsOf: ", ".utf8) }
+            JSONString.append(String(word, radix: 16).utf8, to: &output)
+        }
+        output.append(contentsOf: "]".utf8)
+        key("data_position")
+        dataPosition.appendJSON(to: &output)
+        key("schedule")
+        output.append(UInt8(ascii: "{"))
+        for (index, (name, value)) in schedule.enumerated() {
+            if index > 0 { output.append(contentsOf: ", ".utf8) }
+            JSONString.append(name.utf8, to: &output)
+            output.append(contentsOf: ": ".utf8)
+            output.append(contentsOf: value.utf8)
+        }
+        output.append(UInt8(ascii: "}"))
+        key("configuration")
+        JSONString.append(configuration.utf8, to: &output)
+        output.append(contentsOf: "\n}\n".utf8)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Reads the state that `json` wrote, from `file` (for messages).
+    /// - Throws: `BERTKitError` naming the file when the text is not such a state.
+    init(json text: String, file: String) throws {
+        let bytes = Array(text.utf8)
+        var found: (phase: Int?, step: Int?, global: Int?, optimizer: Int?, skipped: Int?, consecutive: Int?) =
+            (nil, nil, nil, nil, nil, nil)
+        var words: [UInt64] = []
+        var position: DataPosition?
+        var configuration: String?
+        do {
+            try bytes.withUnsafeBufferPointer { buffer in
+                var scanner = JSONScanner(buffer)
+                try scanner.object { scanner, keyBytes in
+                    switch String(decoding: keyBytes, as: UTF8.self) {
+                    case "format":
+                        let format = try scanner.integer()
+                        guard format == Self.format else {
+                            throw JSONScanner.Malformed("state format \(format) is not the \(Self.format) this BERTKit reads")
+                        }
+                    case "phase": found.phase = try scanner.integer()
+                    case "step": found.step = try scanner.integer()
+                    case "global_step": found.global = try scanner.integer()
+                    case "optimizer_steps": found.optimizer = try scanner.integer()
+                    case "skipped_steps": found.skipped = try scanner.integer()
+                    case "consecutive_skipped_steps": found.consecutive = try scanner.integer()
+                    case "dropout_generator":
+                        words = try scanner.strings().map { word in
+                            guard let value = UInt64(word, radix: 16) else {
+                                throw JSONScanner.Malformed("dropout_generator word \"\(word)\" is not hexadecimal")
+                            }
+                            return value
+                        }
+                    case "data_position": position = try DataPosition(json: &scanner)
+                    case "configuration": configuration = String(decoding: try scanner.string(), as: UTF8.self)
+                    default: try scanner.skipValue()
+                    }
+                }
+                try scanner.end()
+            }
+        } catch let malformed as JSONScanner.Malformed {
+            throw BERTKitError(file: file, "not a training state: \(malformed.message)")
+        }
+        guard let phase = found.phase, let step = found.step, let global = found.global, let optimizer = found.optimizer,
+              let skipped = found.skipped, let consecutive = found.consecutive, words.count == 4, let position,
+              let configuration else {
+            throw BERTKitError(file: file, "not a complete training state: it lacks a step count, the generator, "
+                               + "the data position or the configuration")
+        }
+        self.phase = phase
+        self.step = step
+        globalStep = global
+        optimizerSteps = optimizer
+        skippedSteps = skipped
+        consecutiveSkippedSteps = consecutive
+        dropoutGenerator = (words[0], words[1], words[2], words[3])
+        dataPosition = position
+        self.configuration = configuration
+    }
+
+    init(phase: Int, step: Int, globalStep: Int, optimizerSteps: Int, skippedSteps: Int, consecutiveSkippedSteps: Int,
+         dropoutGenerator: (UInt64, UInt64, UInt64, UInt64), dataPosition: DataPosition, configuration: String) {
+        self.phase = phase
+        self.step = step
+        self.globalStep = globalStep
+        self.optimizerSteps = optimizerSteps
+        self.skippedSteps = skippedSteps
+        self.consecutiveSkippedSteps = consecutiveSkippedSteps
+        self.dropoutGenerator = dropoutGenerator
+        self.dataPosition = dataPosition
+        self.configuration = configuration
+    }
+}
