@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build
 swift test 2>&1
-export BERTKIT="$PWD/.build/debug/bertkit"
+# The command-line and compat tests train small models: they run the release build.
+swift build -c release
+export BERTKIT="$PWD/.build/release/bertkit"
 .venv/bin/python -m pytest tests -q -rs
