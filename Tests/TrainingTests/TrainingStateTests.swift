@@ -1,0 +1,36 @@
+import Support
+import Testing
+@testable import Training
+
+extension TrainingTests {
+    /// A checkpoint's state.json: written and read back unchanged, and refused when damaged.
+    @Suite struct TrainingStateTests {
+        static let state = TrainingState(
+            phase: 2, step: 17, globalStep: 7055, optimizerSteps: 16, skippedSteps: 1, consecutiveSkippedSteps: 0,
+            dropoutGenerator: (0x9E37_79B9_7F4A_7C15, 1, 0, UInt64.max),
+            dataPosition: DataPosition(epoch: 1, fileStep: 3, row: 17, rowsServed: 5120),
+            configuration: "model: \"tiny\"\nlearning_rate: 0.004\n")
+
+        @Test func jsonReadsBackToTheSameState() throws {
+            let text = Self.state.json(schedule: [("kind", "\"poly\""), ("total_steps", "1563")])
+            #expect(text.contains("\"schedule\": {\"kind\": \"poly\", \"total_steps\": 1563}"))
+            #expect(text.contains("\"dropout_generator\": [\"9e3779b97f4a7c15\", \"1\", \"0\", \"ffffffffffffffff\"]"))
+            #expect(try TrainingState(json: text, file: "state.json") == Self.state)
+        }
+
+        @Test func damagedStatesNameTheFile() {
+            let text = Self.state.json(schedule: [])
+            let truncated = String(text.prefix(text.count / 2))
+            #expect(throws: BERTKitError.self) { try TrainingState(json: truncated, file: "step_5/state.json") }
+            do {
+                _ = try TrainingState(json: text.replacing("\"data_position\"", with: "\"other\""),
+                                      file: "step_5/state.json")
+                Issue.record("a state without its data position was read")
+            } catch {
+                #expect("\(error)".hasPrefix("step_5/state.json: not a complete training state"))
+            }
+            let future = text.replacing("\"format\": 1", with: "\"format\": 2")
+            #expect(throws: BERTKitError.self) { try TrainingState(json: future, file: "state.json") }
+        }
+    }
+}
