@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Trainer overhead: the tokens/s of `bertkit pretrain` (real HDF5 data, its loader, logging,
+TensorBoard) against the bare forward/backward/step of `bertkit bench train-step`, same model,
+batch, sequence length, optimizer and thread count, in the same run.
+
+The data is the bundled sample corpus's phase-1 HDF5 (`bertkit demo`: sequence 128, 20
+masked slots); the model is a preset's sizes (mini by default) with the demo vocabulary's
+size, given to both commands as one model file. `pretrain` runs --steps + 1 steps of one
+micro-batch with AdamW at 1e-3 (what train-step takes), validation off and one checkpoint
+after the last step; its tokens/s counts the steps after the first, data reading included,
+the checkpoint not. train-step runs 1 warm-up and --steps timed steps. Each command runs
+--repeat times, alternating; the best of each counts. Target of the issue: pretrain within
+5% of train-step. Prints a Markdown table.
+
+OPENBLAS_CORETYPE is removed from both commands' environment (see bench_train_step.py).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+from benchlib import RELEASE_BINARY, machine, require_binary
+
+# BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
+PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "base": (12, 768)}
+ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
+
+
+def run(command):
+    """The fields of the key=value line a command prints last on stdout."""
+    result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
+    line = result.stdout.strip().splitlines()[-1]
+    return dict(field.split("=", 1) for field in line.split()[1:])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bertkit", default=RELEASE_BINARY)
+    parser.add_argument("--model", default="mini", choices=sorted(PRESETS))
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    require_binary(args.bertkit)
+
+    with tempfile.TemporaryDirectory(prefix="bench-pretrain-") as work:
+        demo = os.path.join(work, "demo")
+        subprocess.run([args.bertkit, "demo", "--output", demo, "--force"], check=True, capture_output=True)
+        with open(os.path.join(demo, "vocab.txt"), encoding="utf-8") as vocabulary:
+            vocabulary_size = sum(1 for _ in vocabulary)
+        layers, hidden = PRESETS[args.model]
+        model = os.path.join(work, "model.yaml")
+        with open(model, "w") as out:
+            out.write(f"vocab_size: {vocabulary_size}\nhidden_size: {hidden}\nnum_hidden_layers: {layers}\n"
+                      f"num_attention_heads: {hidden // 64}\nintermediate_size: {4 * hidden}\n")
+        data = os.path.join(demo, "hdf5", "128_20")
+        threads = ["--threads", str(args.threads)]
+        pretrain_rates, step_rates = [], []
+        for attempt in range(args.repeat):
+            pretrain = run([args.bertkit, "pretrain", "--model", model, "--data", data,
+                            "--run-dir", os.path.join(work, f"run{attempt}"), "--target-batch-size", str(args.batch_size),
+                            "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
+                            "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw",
+                            "--learning-rate", "1e-3", "--quiet"] + threads)
+            pretrain_rates.append(float(pretrain["tokens/s"]))
+            step = run([args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(args.batch_size),
+                        "--seq-length", "128", "--steps", str(args.steps), "--warmup-steps", "1"] + threads)
+            step_rates.append(float(step["tokens/s"]))
+            print(f"attempt {attempt + 1}: pretrain {pretrain_rates[-1]:,.0f} tokens/s, "
+                  f"train-step {step_rates[-1]:,.0f} tokens/s", file=sys.stderr)
+
+    ours, bare = max(pretrain_rates), max(step_rates)
+    ratio = ours / bare
+    print(f"{args.model} sizes with the demo's {vocabulary_size}-token vocabulary, batch {args.batch_size} x 128, "
+          f"AdamW, {args.threads} threads, {args.steps} timed steps, best of {args.repeat}; {machine()}.\n")
+    print("| model | batch | pretrain tokens/s | train-step tokens/s | pretrain / train-step | target (>= 0.95) |")
+    print("|---|---:|---:|---:|---:|---|")
+    print(f"| {args.model} | {args.batch_size} | {ours:,.0f} | {bare:,.0f} | {ratio:.3f} |"
+          f" {'met' if ratio >= 0.95 else 'not met'} |")
+
+
+if __name__ == "__main__":
+    main()
