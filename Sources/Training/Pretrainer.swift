@@ -23,7 +23,8 @@ import Tensor
 /// gradients, clips the global norm and takes one optimizer step. A step whose loss or
 /// gradient norm is not finite is skipped and counted; after max_skipped_steps in a row the
 /// run stops. Every checkpoint_interval steps, and at the last, the validation data is
-/// evaluated and a checkpoint written.
+/// evaluated and a checkpoint written, unless that step was skipped: a checkpoint always
+/// follows a finite step.
 public final class Pretrainer {
     /// The resolved configuration.
     public let configuration: PretrainingConfiguration
@@ -236,13 +237,6 @@ public final class Pretrainer {
                 state.consecutiveSkippedSteps += 1
                 log.warning("step \(state.step): loss \(loss.total), gradient norm \(norm): not finite, step skipped "
                             + "(\(state.consecutiveSkippedSteps) in a row)")
-                if state.consecutiveSkippedSteps >= configuration.maxSkippedSteps {
-                    try? tensorBoard.flush()
-                    throw BERTKitError("\(state.consecutiveSkippedSteps) steps in a row had a non-finite loss or gradient: "
-                                       + "stopping at step \(state.step). "
-                                       + (lastCheckpoint.map { "The last good checkpoint is \($0.path)." } ?? "No checkpoint was written.")
-                                       + " Lower the learning rate or check the data.")
-                }
             }
             let seconds = MonotonicClock.now() - stepStart
             if summary.steps > 0 { timedSeconds += seconds }
@@ -250,12 +244,23 @@ public final class Pretrainer {
             summary.lastLoss = loss.total
             report(loss, norm: norm, learningRate: learningRate, seconds: seconds, skipped: !finite,
                    elapsed: MonotonicClock.now() - runStart, stepsDone: summary.steps)
+            if state.consecutiveSkippedSteps >= configuration.maxSkippedSteps {
+                try? tensorBoard.flush()
+                throw BERTKitError("\(state.consecutiveSkippedSteps) steps in a row had a non-finite loss or gradient: "
+                                   + "stopping at step \(state.step). "
+                                   + (lastCheckpoint.map { "The last good checkpoint is \($0.path)." } ?? "No checkpoint was written.")
+                                   + " Lower the learning rate or check the data.")
+            }
             if state.step % configuration.checkpointInterval == 0 || state.step == configuration.maxSteps {
-                summary.validation = try validate() ?? summary.validation
-                summary.checkpoint = try saveCheckpoint().path
+                if finite {
+                    summary.validation = try validate() ?? summary.validation
+                    summary.checkpoint = try saveCheckpoint().path
+                } else {
+                    log.warning("checkpoint of step \(state.step) not written: the step was not finite")
+                }
             }
         }
-        if summary.stoppedBy != nil, lastCheckpoint?.step != state.globalStep {
+        if summary.stoppedBy != nil, lastCheckpoint?.step != state.globalStep, state.consecutiveSkippedSteps == 0 {
             summary.checkpoint = try saveCheckpoint().path
         }
         try tensorBoard.flush()
