@@ -33,11 +33,11 @@ let package = Package(
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
 
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: ["COpenSSL"]),
         .target(
             name: "Corpus",
             dependencies: [
-                "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "COpenSSL", "CSampleCorpus",
+                "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "Interop", dependencies: ["Support"]),
         .target(
             name: "Training",
-            dependencies: ["Interop", "Model", "PretrainingData", "Tensor", "Support", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
+                           .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [

@@ -1,3 +1,5 @@
+import Support
+
 /// A checksum file as Wikimedia publishes beside each dump: `<hex digest>  <file name>` lines.
 ///
 /// The format is that of `sha1sum` and `md5sum` (`{wiki}-{date}-sha1sums.txt`,

@@ -97,6 +97,16 @@ public struct JSONScanner {
         return negative ? -magnitude : magnitude
     }
 
+    /// Reads `true` or `false`.
+    public mutating func bool() throws -> Bool {
+        _ = peek()
+        for (literal, value) in [("true", true), ("false", false)] where bytes[index...].starts(with: literal.utf8) {
+            index += literal.utf8.count
+            return value
+        }
+        throw Malformed("expected true or false at byte \(index)")
+    }
+
     /// Reads an array of integers.
     public mutating func integers() throws -> [Int] {
         var integers: [Int] = []

@@ -20,10 +20,32 @@ public struct CheckpointStore {
     /// The store of the run in `runDirectory`, for tensors on `backend`; nothing is created
     /// until the first write.
     public init(runDirectory: String, backend: Backend, keep: Int = 3) {
+        self.init(directory: runDirectory + "/checkpoints", backend: backend, keep: keep)
+    }
+
+    /// The store of the checkpoints directly in `directory` (the parent of a `step_<n>`).
+    public init(directory: String, backend: Backend, keep: Int = 3) {
         precondition(keep >= 1, "a checkpoint store must keep at least one checkpoint, got \(keep)")
-        self.directory = runDirectory + "/checkpoints"
+        self.directory = directory
         self.backend = backend
         self.keep = keep
+    }
+
+    /// The checkpoint that `path` names: a checkpoint directory (`step_<n>`), or a run
+    /// directory, meaning its newest complete checkpoint.
+    /// - Throws: `BERTKitError` naming `path` when it is neither, or a run directory without
+    ///   a complete checkpoint.
+    public static func resolve(_ path: String) throws -> Checkpoint {
+        if FileSystem.isDirectory(path + "/checkpoints") {
+            guard let newest = try checkpoints(in: path + "/checkpoints").last else {
+                throw BERTKitError(file: path, "is a run directory without a complete checkpoint")
+            }
+            return newest
+        }
+        guard FileSystem.isDirectory(path) else {
+            throw BERTKitError(file: path, "no such checkpoint or run directory")
+        }
+        return try Checkpoint(path: path)
     }
 
     /// The complete checkpoints (`step_<n>` directories holding all three files), by
@@ -40,16 +62,17 @@ public struct CheckpointStore {
     }
 
     /// Writes the checkpoint of `step`: `model` to model.safetensors and `optimizer` to
-    /// optimizer.safetensors, each tensor as F32 under its name and in its shape, and `state`
-    /// to state.json; replaces an existing checkpoint of that step; then removes the oldest
-    /// complete checkpoints beyond `keep` (never the one just written) and any `.tmp-`
-    /// directory a crash left.
+    /// optimizer.safetensors, each tensor as F32 under its name and in its shape, `state`
+    /// to state.json and each of `files` (the `ModelDescription`'s) under its name; replaces
+    /// an existing checkpoint of that step; then removes the oldest complete checkpoints
+    /// beyond `keep` (never the one just written) and any `.tmp-` directory a crash left.
     /// - Throws: `BERTKitError`, writing nothing, when a value is not finite (naming the
     ///   tensor); `BERTKitError` naming the file when writing fails, the partial checkpoint
     ///   removed.
     @discardableResult
     public func write(step: Int, model: [(name: String, tensor: Tensor)],
-                      optimizer: [(name: String, tensor: Tensor)], state: String) throws -> Checkpoint {
+                      optimizer: [(name: String, tensor: Tensor)], state: String,
+                      files: [(name: String, contents: String)] = []) throws -> Checkpoint {
         precondition(step >= 0, "checkpoint step \(step) is negative")
         let checkpoint = Checkpoint(step: step, path: directory + "/" + Checkpoint.name(step: step))
         for (kind, tensors) in [("model", model), ("optimizer", optimizer)] {
@@ -66,9 +89,11 @@ public struct CheckpointStore {
         do {
             try SafeTensorsWriter.write(safeTensors(model), to: temporary + "/model.safetensors")
             try SafeTensorsWriter.write(safeTensors(optimizer), to: temporary + "/optimizer.safetensors")
-            let stateFile = try OutputFile(path: temporary + "/state.json", overwrite: false)
-            try stateFile.write(state)
-            try stateFile.commit()
+            for (name, contents) in [("state.json", state)] + files {
+                let file = try OutputFile(path: temporary + "/" + name, overwrite: false)
+                try file.write(contents)
+                try file.commit()
+            }
             try FileSystem.synchronizeDirectory(temporary)
         } catch {
             try? FileSystem.removeTree(temporary)
@@ -98,14 +123,27 @@ public struct CheckpointStore {
     ///   file then fails.
     public func read(_ checkpoint: Checkpoint, model: [(name: String, tensor: Tensor)],
                      optimizer: [(name: String, tensor: Tensor)]?) throws -> String {
+        try read(checkpoint, model: model, optimizer: optimizer, transfer: .exact).state
+    }
+
+    /// Reads `checkpoint` as `read(_:model:optimizer:)` does, but into a model that may differ
+    /// from the checkpoint's as `transfer` allows; returns the text of state.json and what the
+    /// transfer did, in words for the log.
+    public func read(_ checkpoint: Checkpoint, model: [(name: String, tensor: Tensor)],
+                     optimizer: [(name: String, tensor: Tensor)]?,
+                     transfer: WeightTransfer) throws -> (state: String, notes: [String]) {
         do {
             let files = [checkpoint.modelPath] + (optimizer == nil ? [] : [checkpoint.optimizerPath]) + [checkpoint.statePath]
             if let missing = files.first(where: { !FileSystem.exists($0) }) {
                 throw BERTKitError(file: missing, "is missing: the checkpoint is incomplete")
             }
-            try load(checkpoint.modelPath, into: model)
-            if let optimizer { try load(checkpoint.optimizerPath, into: optimizer) }
-            return String(decoding: try FileChunkReader.contents(of: checkpoint.statePath), as: UTF8.self)
+            var notes = try load(checkpoint.modelPath, into: model, transfer: transfer)
+            if let optimizer { _ = try load(checkpoint.optimizerPath, into: optimizer, transfer: transfer) }
+            if let vocabulary = transfer.vocabulary {
+                notes.append("vocabulary changed: \(vocabulary.kept) tokens keep their rows of the checkpoint's "
+                             + "embeddings and MLM head, \(vocabulary.fresh) start from fresh values")
+            }
+            return (String(decoding: try FileChunkReader.contents(of: checkpoint.statePath), as: UTF8.self), notes)
         } catch var error as BERTKitError {
             let parent = FileSystem.split(checkpoint.path).directory
             if let previous = try? Self.checkpoints(in: parent).last(where: { $0.step < checkpoint.step }) {
@@ -144,35 +182,53 @@ public struct CheckpointStore {
     }
 
     /// Checks that the safetensors file at `path` holds exactly `tensors`' names, each F32 in
-    /// its tensor's shape, then loads each into its tensor, checking that it is finite.
-    private func load(_ path: String, into tensors: [(name: String, tensor: Tensor)]) throws {
+    /// its tensor's shape, then loads each into its tensor, checking that it is finite; as
+    /// `transfer` allows, a head tensor may be missing on one side and vocabulary-indexed rows
+    /// move by token. Returns what was left fresh or unused, in words.
+    private func load(_ path: String, into tensors: [(name: String, tensor: Tensor)],
+                      transfer: WeightTransfer) throws -> [String] {
         let file = try SafeTensorsFile(path: path)
         let expected = Set(tensors.map(\.name))
-        let extra = file.names.filter { !expected.contains($0) }
+        let unused = file.names.filter { !expected.contains($0) }
+        let extra = unused.filter { !transfer.isOptional($0) }
         if !extra.isEmpty {
             let listed = extra.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (extra.count > 5 ? " and \(extra.count - 5) more" : "")
             throw BERTKitError(file: path, "holds tensors this run does not have: \(listed) "
                                + "(was it written for another model configuration or optimizer?)")
         }
+        var fresh: [String] = []
         for (name, tensor) in tensors {
             guard file.contains(name) else {
+                if transfer.isOptional(name) {
+                    fresh.append(name)
+                    continue
+                }
                 throw BERTKitError(file: path, place: "tensor '\(name)'", "is missing (was the file written for another model configuration or optimizer?)")
             }
             let (dtype, shape) = (try file.dtype(name), try file.shape(name))
             guard dtype == .f32 else {
                 throw BERTKitError(file: path, place: "tensor '\(name)'", "is \(dtype.rawValue), but a checkpoint holds F32")
             }
-            guard shape == tensor.shape.dimensions else {
+            let rowsMove = transfer.movesRows(name)
+            guard rowsMove ? shape.dropFirst() == tensor.shape.dimensions.dropFirst() : shape == tensor.shape.dimensions else {
                 throw BERTKitError(file: path, place: "tensor '\(name)'",
                                    "has shape \(shape), but this run's tensor has shape \(tensor.shape)")
             }
         }
-        for (name, tensor) in tensors {
-            let values = try file.floats(name)
+        for (name, tensor) in tensors where file.contains(name) {
+            var values = try file.floats(name)
             guard values.allSatisfy(\.isFinite) else {
                 throw BERTKitError(file: path, place: "tensor '\(name)'", "holds NaN or infinite values: the file is damaged")
             }
+            if let vocabulary = transfer.vocabulary, transfer.movesRows(name) {
+                let width = tensor.shape.dimensions.dropFirst().reduce(1, *)
+                values = vocabulary.apply(old: values, to: backend.floats(tensor), width: width)
+            }
             backend.write(values, to: tensor)
         }
+        var notes: [String] = []
+        if !unused.isEmpty { notes.append("\(path): the pooler and next-sentence head are not used (the model is MLM-only)") }
+        if !fresh.isEmpty { notes.append("\(path) has no pooler and next-sentence head: they start from fresh values") }
+        return notes
     }
 }

@@ -15,7 +15,10 @@ import Yams
 /// `add_cross_attention: false`, `tie_word_embeddings: true`. Keys that change nothing
 /// trained are accepted and ignored: `architectures`, `transformers_version`, `torch_dtype`,
 /// `dtype`, `use_cache`, `gradient_checkpointing`, `classifier_dropout`, `bos_token_id`,
-/// `eos_token_id`.
+/// `eos_token_id`, `_name_or_path`, `output_past`, and the `directionality` and `pooler_*`
+/// keys that Google's TensorFlow checkpoints left in converted configurations.
+///
+/// `json` writes a configuration back in these keys.
 ///
 /// CharacterBERT: a `character_cnn` mapping (empty for the paper's CNN) with ELMo's names:
 /// `n_characters` (character vocabulary, 263), `embedding_dim` (16),
@@ -66,6 +69,38 @@ public enum ModelConfigurationFile {
         return configuration
     }
 
+    /// The configuration as the members of a file that `parse` reads back to an equal
+    /// configuration: Hugging Face's config.json keys for the sizes and settings,
+    /// `next_sentence_prediction` and, for CharacterBERT, `character_cnn`.
+    public static func json(_ configuration: BertConfiguration) -> JSONObjectWriter {
+        var json = JSONObjectWriter()
+        json.add("model_type", "bert")
+        json.add("vocab_size", configuration.vocabularySize)
+        json.add("hidden_size", configuration.hiddenSize)
+        json.add("num_hidden_layers", configuration.layers)
+        json.add("num_attention_heads", configuration.attentionHeads)
+        json.add("intermediate_size", configuration.intermediateSize)
+        json.add("hidden_act", "gelu")
+        json.add("max_position_embeddings", configuration.maxPositions)
+        json.add("type_vocab_size", configuration.typeVocabularySize)
+        json.add("pad_token_id", Int(configuration.paddingTokenID))
+        json.add("layer_norm_eps", configuration.layerNormEpsilon)
+        json.add("hidden_dropout_prob", configuration.hiddenDropout)
+        json.add("attention_probs_dropout_prob", configuration.attentionDropout)
+        json.add("initializer_range", configuration.initializerRange)
+        json.add("next_sentence_prediction", configuration.nextSentencePrediction)
+        if let cnn = configuration.characterCNN {
+            var nested = JSONObjectWriter()
+            nested.add("n_characters", cnn.characterVocabularySize)
+            nested.add("embedding_dim", cnn.characterEmbeddingSize)
+            nested.add("max_characters_per_token", cnn.charactersPerToken)
+            nested.add("filters", json: "[" + cnn.filters.map { "[\($0.width), \($0.count)]" }.joined(separator: ", ") + "]")
+            nested.add("n_highway", cnn.highwayLayers)
+            json.add("character_cnn", json: nested.compact)
+        }
+        return json
+    }
+
     /// The top-level keys.
     static let keys: [ConfigurationKey<BertConfiguration>] = [
         .value("vocab_size", \.vocabularySize, ConfigurationReader.integer),
@@ -93,7 +128,9 @@ public enum ModelConfigurationFile {
         .fixed("add_cross_attention", false, ConfigurationReader.bool),
         .fixed("tie_word_embeddings", true, ConfigurationReader.bool),
     ] + ["architectures", "transformers_version", "torch_dtype", "dtype", "use_cache", "gradient_checkpointing",
-         "classifier_dropout", "bos_token_id", "eos_token_id"].map(ConfigurationKey.ignored)
+         "classifier_dropout", "bos_token_id", "eos_token_id", "_name_or_path", "output_past", "directionality",
+         "pooler_fc_size", "pooler_num_attention_heads", "pooler_num_fc_layers", "pooler_size_per_head",
+         "pooler_type"].map(ConfigurationKey.ignored)
 
     /// The keys of the `character_cnn` mapping.
     static let characterCNNKeys: [ConfigurationKey<CharacterCNNConfiguration>] = [

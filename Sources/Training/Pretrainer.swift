@@ -11,8 +11,14 @@ import Tensor
 ///   continues exactly where it stopped (weights, optimizer, step, dropout generator, data
 ///   position), and a phase-1 checkpoint under a phase-2 configuration starts phase 2;
 /// - for phase 2 in a run directory holding phase-1 checkpoints, from the newest of them;
-/// - from `init_checkpoint` (a checkpoint or a run directory, its newest);
+/// - from `init_checkpoint` (a checkpoint or a run directory, its newest), whose pooler and
+///   next-sentence head may be missing (they start fresh) or unused (an MLM-only run), and
+///   whose vocabulary (the checkpoint's vocab.txt) may differ from the data's: then the rows
+///   of the tokens both share are kept and the others start fresh (`WeightTransfer`);
 /// - otherwise from random weights.
+///
+/// Every checkpoint carries, besides the weights, what using the model elsewhere needs
+/// (`ModelDescription`): model.json, the data's vocabulary and tokenizer settings.
 ///
 /// Phase 2 starts as NVIDIA's trainer does: phase 1's weights and Adam moments, the
 /// optimizer's step count and the schedule back at 0, its own data and sequence length, and
@@ -38,6 +44,9 @@ public final class Pretrainer {
     private let loader: PretrainingDataLoader
     private let validationLoader: PretrainingDataLoader?
     private let checkpoints: CheckpointStore
+    /// What each checkpoint carries besides the weights: model.json, the vocabulary, the
+    /// tokenizer settings.
+    private let modelDescription: ModelDescription
     private let tensorBoard: TensorBoardWriter
     private let log: RunLog
     private var state: TrainingState
@@ -99,6 +108,8 @@ public final class Pretrainer {
             throw BERTKitError("max_seq_length \(configuration.sequenceLength) exceeds the model's "
                                + "\(modelConfiguration.maxPositions) position embeddings")
         }
+        let (modelDescription, vocabularyProblem) = ModelDescription.fromData(firstFile, configuration: modelConfiguration)
+        let warnings = vocabularyProblem.map { ["checkpoints will carry no vocabulary: \($0)"] } ?? []
 
         let model = try BertForPreTraining(configuration: modelConfiguration, backend: backend,
                                            seed: UInt64(truncatingIfNeeded: configuration.seed))
@@ -118,13 +129,23 @@ public final class Pretrainer {
             model.dropoutGenerator.state = state.dropoutGenerator
             notes.append("resuming phase \(state.phase) at step \(state.step) from \(checkpoint.path)")
         case .initialize(let checkpoint, let withMoments):
-            let text = try checkpoints.read(checkpoint, model: model.parameters.namedValues,
-                                            optimizer: withMoments ? optimizer.state.tensors(for: model.parameters) : nil)
+            var transfer = WeightTransfer(adaptsHeads: true, vocabulary: nil)
+            if FileSystem.exists(checkpoint.path + "/" + ModelDescription.configurationFileName),
+               let old = try ModelDescription(directory: checkpoint.path).vocabulary, let new = modelDescription.vocabulary,
+               old != new {
+                transfer.vocabulary = VocabularyTransfer(from: old, to: new)
+            }
+            let moments = withMoments && transfer.vocabulary == nil
+            let (text, transferNotes) = try checkpoints.read(
+                checkpoint, model: model.parameters.namedValues,
+                optimizer: moments ? optimizer.state.tensors(for: model.parameters) : nil, transfer: transfer)
             if let previous = try? TrainingState(json: text, file: checkpoint.statePath) {
                 state.globalStep = previous.globalStep
             }
             notes.append("starting phase \(configuration.phase) from \(checkpoint.path)"
-                         + (withMoments ? " (weights and Adam moments; step count and schedule restarted)" : " (weights)"))
+                         + (moments ? " (weights and Adam moments; step count and schedule restarted)" : " (weights)"))
+            if withMoments && !moments { notes.append("Adam moments start at zero: the vocabulary changed") }
+            notes += transferNotes
         }
 
         let position = state.dataPosition
@@ -148,6 +169,7 @@ public final class Pretrainer {
         self.model = model
         self.optimizer = optimizer
         self.checkpoints = checkpoints
+        self.modelDescription = modelDescription
         self.state = state
         schedule = configuration.learningRateSchedule
         clipping = GradientClipping(maxNorm: configuration.maxGradientNorm)
@@ -160,6 +182,7 @@ public final class Pretrainer {
                     + "\(loader.paths.count) training files, \(loader.rowCount(epoch: 0)) sequences per epoch; "
                     + "batch \(configuration.targetBatchSize) = \(configuration.accumulationSteps) × \(configuration.microBatchSize)")
         for note in notes { log.message("pretrain: " + note) }
+        for warning in warnings { log.warning(warning) }
     }
 
     /// Where a run starts.
@@ -192,16 +215,7 @@ public final class Pretrainer {
             throw BERTKitError(file: checkpoints.directory, "holds no complete checkpoint to resume from")
         }
         guard let initial = configuration.initCheckpoint else { return .fresh }
-        let checkpoint: Checkpoint
-        if FileSystem.isDirectory(initial + "/checkpoints") {
-            guard let newest = try CheckpointStore(runDirectory: initial, backend: checkpoints.backend).latest else {
-                throw BERTKitError(file: initial, "is a run directory without a complete checkpoint")
-            }
-            checkpoint = newest
-        } else {
-            checkpoint = try Checkpoint(path: initial)
-        }
-        return .initialize(checkpoint, withMoments: configuration.phase == 2)
+        return .initialize(try CheckpointStore.resolve(initial), withMoments: configuration.phase == 2)
     }
 
     /// Runs steps until max_steps, or until `stopRequested` returns a signal; then writes a
@@ -358,7 +372,7 @@ public final class Pretrainer {
         ]
         let checkpoint = try checkpoints.write(step: state.globalStep, model: model.parameters.namedValues,
                                                optimizer: optimizer.state.tensors(for: model.parameters),
-                                               state: state.json(schedule: schedule))
+                                               state: state.json(schedule: schedule), files: modelDescription.files)
         lastCheckpoint = checkpoint
         log.message("checkpoint step \(state.step): \(checkpoint.path)")
         return checkpoint

@@ -52,4 +52,18 @@ import Support
             }
         }
     }
+
+    @Test func bools() throws {
+        #expect(try Self.scan(" true ") { try $0.bool() }.get() == true)
+        #expect(try Self.scan("[false,true]") { scanner in
+            var values: [Bool] = []
+            try scanner.array { values.append(try $0.bool()) }
+            return values
+        }.get() == [false, true])
+        for text in ["null", "1", "\"true\"", "tru", ""] {
+            if case .success(let value) = Self.scan(text, { try $0.bool() }) {
+                Issue.record("\(text) read as the bool \(value)")
+            }
+        }
+    }
 }

@@ -1,5 +1,4 @@
 import COpenSSL
-import Support
 
 /// A running message digest (SHA-1, MD5 or SHA-256) over bytes fed in pieces, computed by
 /// libcrypto.
