@@ -70,11 +70,21 @@ public enum ModelConfigurationFile {
     }
 
     /// The configuration as the members of a file that `parse` reads back to an equal
-    /// configuration: Hugging Face's config.json keys for the sizes and settings,
-    /// `next_sentence_prediction` and, for CharacterBERT, `character_cnn`.
+    /// configuration: `model_type` bert, `huggingFaceMembers`, `next_sentence_prediction`
+    /// and, for CharacterBERT, `character_cnn`.
     public static func json(_ configuration: BertConfiguration) -> JSONObjectWriter {
         var json = JSONObjectWriter()
         json.add("model_type", "bert")
+        json.add(contentsOf: huggingFaceMembers(configuration))
+        json.add("next_sentence_prediction", configuration.nextSentencePrediction)
+        if let cnn = configuration.characterCNN { json.add("character_cnn", json: characterCNNJSON(cnn)) }
+        return json
+    }
+
+    /// The sizes and settings under the keys of Hugging Face's `BertConfig`, as its
+    /// config.json has them.
+    public static func huggingFaceMembers(_ configuration: BertConfiguration) -> JSONObjectWriter {
+        var json = JSONObjectWriter()
         json.add("vocab_size", configuration.vocabularySize)
         json.add("hidden_size", configuration.hiddenSize)
         json.add("num_hidden_layers", configuration.layers)
@@ -88,17 +98,18 @@ public enum ModelConfigurationFile {
         json.add("hidden_dropout_prob", configuration.hiddenDropout)
         json.add("attention_probs_dropout_prob", configuration.attentionDropout)
         json.add("initializer_range", configuration.initializerRange)
-        json.add("next_sentence_prediction", configuration.nextSentencePrediction)
-        if let cnn = configuration.characterCNN {
-            var nested = JSONObjectWriter()
-            nested.add("n_characters", cnn.characterVocabularySize)
-            nested.add("embedding_dim", cnn.characterEmbeddingSize)
-            nested.add("max_characters_per_token", cnn.charactersPerToken)
-            nested.add("filters", json: "[" + cnn.filters.map { "[\($0.width), \($0.count)]" }.joined(separator: ", ") + "]")
-            nested.add("n_highway", cnn.highwayLayers)
-            json.add("character_cnn", json: nested.compact)
-        }
         return json
+    }
+
+    /// The `character_cnn` mapping as JSON, in ELMo's names.
+    public static func characterCNNJSON(_ cnn: CharacterCNNConfiguration) -> String {
+        var json = JSONObjectWriter()
+        json.add("n_characters", cnn.characterVocabularySize)
+        json.add("embedding_dim", cnn.characterEmbeddingSize)
+        json.add("max_characters_per_token", cnn.charactersPerToken)
+        json.add("filters", json: "[" + cnn.filters.map { "[\($0.width), \($0.count)]" }.joined(separator: ", ") + "]")
+        json.add("n_highway", cnn.highwayLayers)
+        return json.compact
     }
 
     /// The top-level keys.

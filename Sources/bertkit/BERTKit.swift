@@ -16,11 +16,13 @@ struct BERTKit: ParsableCommand {
               data     make and inspect pre-training data: create, inspect
               demo     run the whole pipeline on the bundled sample corpus
               pretrain pre-train BERT or CharacterBERT on HDF5 data, with checkpoints
+              export   write a checkpoint for other tools: hf (Hugging Face)
+              import   make a checkpoint of another tool's model: hf (Hugging Face)
               bench    measure BERTKit's own speed: train-step
             """,
         version: BERTKitVersion.string,
         subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, PretrainCommand.self,
-                      DemoCommand.self,
+                      ExportCommand.self, ImportCommand.self, DemoCommand.self, LogitsCommand.self,
                       BenchCommand.self])
 }
 
