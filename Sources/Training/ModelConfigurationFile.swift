@@ -85,19 +85,22 @@ public enum ModelConfigurationFile {
     /// config.json has them.
     public static func huggingFaceMembers(_ configuration: BertConfiguration) -> JSONObjectWriter {
         var json = JSONObjectWriter()
-        json.add("vocab_size", configuration.vocabularySize)
-        json.add("hidden_size", configuration.hiddenSize)
-        json.add("num_hidden_layers", configuration.layers)
-        json.add("num_attention_heads", configuration.attentionHeads)
-        json.add("intermediate_size", configuration.intermediateSize)
+        for (key, value) in [("vocab_size", configuration.vocabularySize), ("hidden_size", configuration.hiddenSize),
+                             ("num_hidden_layers", configuration.layers), ("num_attention_heads", configuration.attentionHeads),
+                             ("intermediate_size", configuration.intermediateSize)] {
+            json.add(key, value)
+        }
         json.add("hidden_act", "gelu")
-        json.add("max_position_embeddings", configuration.maxPositions)
-        json.add("type_vocab_size", configuration.typeVocabularySize)
-        json.add("pad_token_id", Int(configuration.paddingTokenID))
-        json.add("layer_norm_eps", configuration.layerNormEpsilon)
-        json.add("hidden_dropout_prob", configuration.hiddenDropout)
-        json.add("attention_probs_dropout_prob", configuration.attentionDropout)
-        json.add("initializer_range", configuration.initializerRange)
+        for (key, value) in [("max_position_embeddings", configuration.maxPositions),
+                             ("type_vocab_size", configuration.typeVocabularySize),
+                             ("pad_token_id", Int(configuration.paddingTokenID))] {
+            json.add(key, value)
+        }
+        for (key, value) in [("layer_norm_eps", configuration.layerNormEpsilon), ("hidden_dropout_prob", configuration.hiddenDropout),
+                             ("attention_probs_dropout_prob", configuration.attentionDropout),
+                             ("initializer_range", configuration.initializerRange)] {
+            json.add(key, value)
+        }
         return json
     }
 
