@@ -1,7 +1,9 @@
 import Support
 
 /// A checkpoint directory, `step_<n>`: the model's parameters in `model.safetensors`, the
-/// optimizer's state in `optimizer.safetensors`, and the trainer's own state in `state.json`.
+/// optimizer's state in `optimizer.safetensors`, and the trainer's own state in `state.json`;
+/// beside them, what using the model elsewhere needs (`ModelDescription`: model.json, the
+/// vocabulary, tokenizer_config.json).
 public struct Checkpoint: Sendable, Hashable {
     /// The step it was written after, from its name.
     public let step: Int

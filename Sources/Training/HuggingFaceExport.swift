@@ -78,14 +78,13 @@ public enum HuggingFaceExport {
         let directory = try OutputDirectory(path: output, overwrite: overwrite)
         let tensors = configuration.isCharacterBERT ? characterBERTTensors(loaded.model) : bertTensors(loaded.model)
         try SafeTensorsWriter.write(tensors, metadata: ["format": "pt"], to: directory.path(of: "model.safetensors"))
-        var files: [(name: String, contents: String)] = [("config.json", huggingFaceConfiguration(configuration).text)]
+        var files: [(name: String, contents: String)] = [("config.json", huggingFaceConfiguration(configuration).text),
+                                                        (vocabularyName, vocabulary.joined(separator: "\n") + "\n")]
         if configuration.isCharacterBERT {
-            files.append((vocabularyName, vocabulary.joined(separator: "\n") + "\n"))
             files.append(("README.md", characterBERTStatement(description, checkpoint: loaded.checkpoint)))
             notes.append("transformers has no CharacterBERT: helboukkouri/character-bert's CharacterBertForPreTraining "
                          + "loads the weights (README.md says how)")
         } else {
-            files.append((vocabularyName, vocabulary.joined(separator: "\n") + "\n"))
             files.append((ModelDescription.tokenizerFileName,
                           ModelDescription.tokenizerConfiguration(description, lowercase: description.lowercase!)))
             var specialTokens = JSONObjectWriter()

@@ -22,8 +22,9 @@ struct PretrainCommand: ParsableCommand {
             loss over its sentences, clips the global gradient norm and takes one LAMB (or
             AdamW) step. Every --checkpoint-interval steps the validation data is evaluated
             (MLM and NSP loss and accuracy) and <run-dir>/checkpoints/step_<n>/ written:
-            model.safetensors (Hugging Face names), optimizer.safetensors, state.json; the
-            last keep_checkpoints are kept. The log goes to <run-dir>/log.txt, TensorBoard
+            model.safetensors (Hugging Face names), optimizer.safetensors, state.json, and
+            model.json, vocab.txt (the data's) and tokenizer_config.json for `export hf`;
+            the last keep_checkpoints are kept. The log goes to <run-dir>/log.txt, TensorBoard
             event files to <run-dir>/tensorboard.
 
             --resume continues from the newest checkpoint, repeating the uninterrupted run
@@ -32,6 +33,9 @@ struct PretrainCommand: ParsableCommand {
             checkpoint and exits with 128 + the signal's number. Phase 2 in a run directory
             holding phase 1's checkpoints starts from the newest of them, as NVIDIA's trainer
             does: weights and Adam moments kept, step count and schedule restarted.
+            --init-checkpoint starts from another run's weights; when its vocabulary differs
+            from the data's, the rows of the tokens both share are kept and the others start
+            fresh, and the log says how many of each.
 
             Examples:
               bertkit pretrain --model tiny --data hdf5/128_20 --validation-data hdf5/val \\
