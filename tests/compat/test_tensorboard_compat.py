@@ -1,6 +1,7 @@
 """`bertkit pretrain`'s TensorBoard event files read by TensorBoard itself
 (`EventAccumulator`): the scalar tags, their steps, and values equal to the float32 values of
-the run's log.txt; a run stopped by SIGTERM and resumed reads as one run."""
+the run's log.txt; a run stopped by SIGTERM or SIGKILL and resumed reads as one run, each step
+once."""
 import os
 import re
 import signal
@@ -78,18 +79,25 @@ def test_scalars_read_back_as_logged(bertkit, demo, tmp_path):
     check_events(run_dir, started, files=1)
 
 
-def test_a_resumed_run_reads_as_one(bertkit, demo, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_resumed_run_reads_as_one(bertkit, demo, tmp_path, stop):
+    """SIGTERM writes a checkpoint at the step it stops; SIGKILL leaves the events of steps 11 to
+    13 in the first file (flushed every step here) beyond the step-10 checkpoint, which the
+    resumed run's restart event makes TensorBoard drop."""
     run_dir = tmp_path / "run"
+    config = tmp_path / "flush.yaml"
+    config.write_text("log_interval: 1\n")
     started = time.time()
     with open(tmp_path / "first.err", "w") as stderr:
-        process = subprocess.Popen([bertkit, *arguments(demo, run_dir)], stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen([bertkit, *arguments(demo, run_dir), "--config", str(config)],
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
         log = run_dir / "log.txt"
         deadline = time.monotonic() + 120
         while not (log.exists() and re.search(r"^step 13 ", log.read_text(), re.MULTILINE)):
             assert process.poll() is None and time.monotonic() < deadline, "the run ended before step 13"
             time.sleep(0.005)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 128 + signal.SIGTERM
+        process.send_signal(stop)
+        assert process.wait(timeout=60) == (128 + stop if stop == signal.SIGTERM else -stop)
     result = subprocess.run([bertkit, "pretrain", "--run-dir", str(run_dir), "--resume"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     check_events(run_dir, started, files=2)
