@@ -9,7 +9,8 @@ import Darwin
 ///
 /// The handler only stores the signal's number; the work polls `received` between steps. A
 /// second signal of the same kind while the first is pending ends the process at once, as a
-/// user pressing Ctrl-C twice expects.
+/// user pressing Ctrl-C twice expects, the way `TemporaryFiles` ends an interrupted process:
+/// unfinished outputs removed, exit status 128 + the signal's number.
 public enum SignalFlag {
     /// The signal received since `install`, or nil.
     public static var received: Int32? {
@@ -17,14 +18,13 @@ public enum SignalFlag {
         return value == 0 ? nil : value
     }
 
-    /// Routes `signals` to the flag.
+    /// Routes `signals` to the flag. `TemporaryFiles` installs its handlers first, which it
+    /// would otherwise do at the first output file, taking the signals back from the flag.
     public static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) {
+        TemporaryFiles.installHandlersNow()
         for number in signals {
             signal(number) { number in
-                if pendingSignal == number {
-                    signal(number, SIG_DFL)
-                    raise(number)
-                }
+                if pendingSignal == number { TemporaryFiles.removeAllAndExit(number) }
                 pendingSignal = number
             }
         }

@@ -55,6 +55,24 @@ public enum TemporaryFiles {
         free(path)
     }
 
+    /// Installs the handlers now if they are not yet, so that registering a path later
+    /// leaves alone the handlers a caller installs afterwards (`SignalFlag`'s).
+    static func installHandlersNow() {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        installHandlers()
+    }
+
+    /// What an interruption by `received` does: removes every registered path and ends the
+    /// process with status 128 + `received`. Async-signal-safe.
+    static func removeAllAndExit(_ received: Int32) -> Never {
+        for index in stride(from: capacity - 1, through: 0, by: -1) {
+            guard let path = slots[index] else { continue }
+            if isDirectory[index] { rmdir(path) } else { unlink(path) }
+        }
+        _exit(128 + received)
+    }
+
     private static func installHandlers() {
         guard !handlersInstalled else { return }
         handlersInstalled = true
@@ -62,13 +80,7 @@ public enum TemporaryFiles {
         // writer reports and cleans up after, instead of SIGXFSZ killing the process.
         signal(SIGXFSZ, SIG_IGN)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { received in
-                for index in stride(from: TemporaryFiles.capacity - 1, through: 0, by: -1) {
-                    guard let path = TemporaryFiles.slots[index] else { continue }
-                    if TemporaryFiles.isDirectory[index] { rmdir(path) } else { unlink(path) }
-                }
-                _exit(128 + received)
-            }
+            signal(signalNumber) { received in TemporaryFiles.removeAllAndExit(received) }
         }
     }
 }

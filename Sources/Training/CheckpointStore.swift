@@ -119,8 +119,10 @@ public struct CheckpointStore {
     /// finite values; every name, shape and dtype is checked before a value is loaded.
     /// - Throws: `BERTKitError` naming the file and the problem (a missing file, a damaged
     ///   header, a missing, extra or misshapen tensor); when an older complete checkpoint lies
-    ///   beside `checkpoint`, the message offers it. The model may be loaded when the optimizer
-    ///   file then fails.
+    ///   beside `checkpoint`, the message offers it: removing `checkpoint` makes a resumed run
+    ///   start from it (`--init-checkpoint` in the same run directory would be refused, and
+    ///   elsewhere starts a new run from its weights only). The model may be loaded when the
+    ///   optimizer file then fails.
     public func read(_ checkpoint: Checkpoint, model: [(name: String, tensor: Tensor)],
                      optimizer: [(name: String, tensor: Tensor)]?) throws -> String {
         try read(checkpoint, model: model, optimizer: optimizer, transfer: .exact).state
@@ -147,8 +149,8 @@ public struct CheckpointStore {
         } catch var error as BERTKitError {
             let parent = FileSystem.split(checkpoint.path).directory
             if let previous = try? Self.checkpoints(in: parent).last(where: { $0.step < checkpoint.step }) {
-                error.message += "; the previous checkpoint \(previous.path) is complete: resume from it with "
-                    + "--init-checkpoint \(previous.path), or remove \(checkpoint.path)"
+                error.message += "; the previous checkpoint \(previous.path) is complete: remove \(checkpoint.path) to "
+                    + "resume from it, or start another run from its weights with --init-checkpoint \(previous.path)"
             }
             throw error
         }

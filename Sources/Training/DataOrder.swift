@@ -18,9 +18,8 @@ struct DataOrder: Sendable {
 
     /// The files (indices into the sorted list) that this rank reads in epoch `epoch`, one a step.
     func files(epoch: Int) -> [Int] {
-        var shuffled = Array(0..<fileCount)
         var generator = Self.generator(seed, purpose: 0, epoch)
-        shuffled.shuffle(using: &generator)
+        let shuffled = Self.permutation(fileCount, &generator)
         return (0..<fileCount).map { step in shuffled[(step * worldSize + rank) % fileCount] }
     }
 
@@ -28,7 +27,17 @@ struct DataOrder: Sendable {
     /// are visited.
     func rows(count: Int, epoch: Int, step: Int) -> [Int] {
         var generator = Self.generator(seed, purpose: 1, epoch, step)
-        return Array(0..<count).shuffled(using: &generator)
+        return Self.permutation(count, &generator)
+    }
+
+    /// 0..<count in a random order: Fisher–Yates written out (the standard library's
+    /// `shuffle` may change between Swift versions, and a resumed run must not).
+    private static func permutation(_ count: Int, _ generator: inout SeededGenerator) -> [Int] {
+        var values = Array(0..<count)
+        for index in stride(from: count - 1, to: 0, by: -1) {
+            values.swapAt(index, Int(generator.next() % UInt64(index + 1)))
+        }
+        return values
     }
 
     /// A generator seeded from `seed`, a purpose (so that the file and row orders draw apart)

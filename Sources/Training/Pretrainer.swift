@@ -83,7 +83,6 @@ public final class Pretrainer {
         guard let data = configuration.data else {
             throw BERTKitError("pre-training needs training data: give --data (or data) a directory of HDF5 files")
         }
-        try FileSystem.createDirectory(runDirectory)
         let checkpoints = CheckpointStore(runDirectory: runDirectory, backend: backend, keep: configuration.keepCheckpoints)
         let start = try Self.start(configuration, checkpoints: checkpoints, resume: resume)
 
@@ -91,7 +90,9 @@ public final class Pretrainer {
         var modelConfiguration = try ModelConfigurationFile.resolve(model: configuration.model,
                                                                     characterBERT: configuration.characterBERT)
         var notes: [String] = []
-        if let vocabularySize = firstFile.integerAttribute("vocab_size") {
+        // Data of the other kind (WordPiece ids for a CharacterBERT) is the loader's error to report.
+        if (firstFile.layout == .characterBERT) == modelConfiguration.isCharacterBERT,
+           let vocabularySize = firstFile.integerAttribute("vocab_size") {
             if BertConfiguration.preset(configuration.model) != nil {
                 modelConfiguration.vocabularySize = vocabularySize
             } else if vocabularySize > modelConfiguration.vocabularySize {
@@ -158,6 +159,7 @@ public final class Pretrainer {
                                       sequenceLength: configuration.sequenceLength,
                                       maxPredictions: configuration.maxPredictions, seed: seed)
         }
+        try FileSystem.createDirectory(runDirectory)
         let configurationFile = try OutputFile(path: runDirectory + "/config.yaml", overwrite: true)
         try configurationFile.write(configuration.yaml)
         try configurationFile.commit()
@@ -174,6 +176,7 @@ public final class Pretrainer {
         schedule = configuration.learningRateSchedule
         clipping = GradientClipping(maxNorm: configuration.maxGradientNorm)
         lastCheckpoint = try checkpoints.latest
+        if case .resume = start { tensorBoard.restart(at: state.globalStep + 1) }
 
         let parameterCount = model.parameters.parameters.reduce(0) { $0 + $1.count }
         log.message("pretrain: configuration\n" + configuration.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

@@ -72,6 +72,20 @@ public final class TensorBoardWriter {
         appendRecord(event.bytes)
     }
 
+    /// Buffers a `SessionLog` START event at `step`: the run restarts there (a resume from a
+    /// checkpoint), so TensorBoard drops the events of `step` and later that an interrupted
+    /// process wrote before, and shows each step once.
+    public func restart(at step: Int) {
+        precondition(handle != nil, "TensorBoard event added after close: \(path)")
+        var sessionLog = ProtobufEncoder()
+        sessionLog.appendInteger(field: 1, 1)  // SessionLog.SessionStatus.START
+        var event = ProtobufEncoder()
+        event.appendDouble(field: 1, Self.wallTime())
+        event.appendInteger(field: 2, Int64(step))
+        event.appendMessage(field: 7, sessionLog)
+        appendRecord(event.bytes)
+    }
+
     /// Writes the buffered events to the file.
     /// - Throws: `BERTKitError` naming the file when writing fails (a full disk); what was not
     ///   written stays buffered.

@@ -143,8 +143,9 @@ extension TrainingTests {
             let checkpoint = try #require(try store.latest)
             let error = try #require(throws: BERTKitError.self) { _ = try Self.read(store, checkpoint, into: Self.model(seed: 2)) }
             #expect(error.file == latest.modelPath)
-            #expect(error.message.contains("the previous checkpoint \(previous.path) is complete: resume from it with "
-                                           + "--init-checkpoint \(previous.path), or remove \(latest.path)"))
+            #expect(error.message.contains("the previous checkpoint \(previous.path) is complete: remove \(latest.path) "
+                                           + "to resume from it, or start another run from its weights with "
+                                           + "--init-checkpoint \(previous.path)"))
         }
 
         @Test func theOldestCheckpointHasNoPreviousToOffer() throws {
