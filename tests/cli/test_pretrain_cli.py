@@ -207,7 +207,9 @@ def test_tiny_bert_learns_and_keeps_its_run_directory(bertkit, data, tmp_path, r
     assert sorted(os.listdir(run_dir / "checkpoints")) == ["step_190", "step_200"]
     for step in (190, 200):
         checkpoint = run_dir / "checkpoints" / f"step_{step}"
-        assert sorted(os.listdir(checkpoint)) == ["model.safetensors", "optimizer.safetensors", "state.json"]
+        assert sorted(os.listdir(checkpoint)) == ["model.json", "model.safetensors", "optimizer.safetensors", "state.json",
+                                                  "tokenizer_config.json", "vocab.txt"]
+    assert (checkpoint / "vocab.txt").read_text() == data.vocab.read_text()
     assert len(os.listdir(run_dir / "tensorboard")) == 1
     assert os.listdir(run_dir / "tensorboard")[0].startswith("events.out.tfevents.")
 
@@ -347,7 +349,8 @@ def test_a_signal_ends_the_step_writes_a_checkpoint_and_resume_continues(bertkit
     assert fields["steps"] == str(stopped) and fields["step"] == f"{stopped}/30"
     assert fields["checkpoint"] == f"{run_dir}/checkpoints/step_{stopped}"
     checkpoint = run_dir / "checkpoints" / f"step_{stopped}"
-    assert sorted(os.listdir(checkpoint)) == ["model.safetensors", "optimizer.safetensors", "state.json"]
+    assert sorted(os.listdir(checkpoint)) == ["model.json", "model.safetensors", "optimizer.safetensors", "state.json",
+                                              "tokenizer_config.json", "vocab.txt"]
     state = json.loads((checkpoint / "state.json").read_text())
     assert state["step"] == stopped and state["optimizer_steps"] == stopped
     assert state["data_position"]["rows_served"] == stopped * 16
