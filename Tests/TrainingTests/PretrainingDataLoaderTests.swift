@@ -329,9 +329,11 @@ extension TrainingTests {
             let reference = try (0..<10).map { _ in Self.contents(try expected.next(batchSize: 3)) }
             let loader = try Self.loader(directory)
             let paths = loader.paths
-            // Swapped in whole, so that a read under way keeps the file it opened.
+            // Swapped in whole (the good file kept under a second name, the bad one renamed over
+            // it), so that a read under way keeps the file it opened and the reading thread never
+            // finds a name missing.
             for path in paths {
-                #expect(rename(path, path + ".good") == 0)
+                #expect(link(path, path + ".good") == 0)
                 TestFiles.write(Array("not an HDF5 file".utf8), to: path + ".bad")
                 #expect(rename(path + ".bad", path) == 0)
             }
