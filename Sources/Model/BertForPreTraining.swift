@@ -55,16 +55,7 @@ public final class BertForPreTraining {
     /// mean loss times its weight in `weights`) are kept for `backward`. With `training`,
     /// dropout is on.
     public func forward(_ inputs: PretrainingInputs, training: Bool, weights: LossWeights = .unit) throws -> PretrainingLosses {
-        try inputs.validate(for: configuration)
-        let saved = prepare(inputs.shape)
-        saved.inputs.load(inputs, backend)
-        var hidden = embeddings.forward(saved.inputs, saved.embeddings, training: training, generator: &dropoutGenerator,
-                                        parameters)
-        for (layer, layerActivations) in zip(layers, saved.layers) {
-            layer.forward(hidden, mask: saved.inputs.attentionMask, layerActivations, saved.workspace, training: training,
-                          generator: &dropoutGenerator, parameters)
-            hidden = layerActivations.output
-        }
+        let (saved, hidden) = try encode(inputs, training: training)
         let masked = maskedLanguageModel.forward(hidden, saved.inputs, saved.maskedLanguageModel,
                                                  gradientScale: weights.maskedLanguageModel, parameters)
         var sentences: (loss: Float, counted: Int)?
@@ -75,6 +66,16 @@ public final class BertForPreTraining {
         lastForwardWasTraining = training
         return PretrainingLosses(maskedLanguageModel: masked.loss, nextSentence: sentences?.loss,
                                  maskedTokens: masked.counted, sentences: sentences?.counted ?? 0)
+    }
+
+    /// Runs the embeddings and the encoder on a batch with dropout off, and returns the last
+    /// layer's hidden states [B·S, H] (row b·S + s is token s of sequence b), valid until the
+    /// next forward pass. The heads do not run, and there is no `backward` after it; the
+    /// masked slots of `inputs` are not read beyond their validation, so P may be 0.
+    public func hiddenStates(_ inputs: PretrainingInputs) throws -> Tensor {
+        let (_, hidden) = try encode(inputs, training: false)
+        lastForwardWasTraining = nil
+        return hidden
     }
 
     /// Accumulates every parameter's gradient of the last forward pass's weighted losses into
@@ -103,6 +104,22 @@ public final class BertForPreTraining {
 
     /// The next-sentence logits of the last forward pass, [B, 2] (nil for an MLM-only model).
     public var nextSentenceLogits: Tensor? { activations?.nextSentence?.logits }
+
+    /// Checks `inputs`, loads them onto the backend and runs the embeddings and the encoder
+    /// layers; returns the activations and the last layer's output [B·S, H].
+    private func encode(_ inputs: PretrainingInputs, training: Bool) throws -> (ModelActivations, Tensor) {
+        try inputs.validate(for: configuration)
+        let saved = prepare(inputs.shape)
+        saved.inputs.load(inputs, backend)
+        var hidden = embeddings.forward(saved.inputs, saved.embeddings, training: training, generator: &dropoutGenerator,
+                                        parameters)
+        for (layer, layerActivations) in zip(layers, saved.layers) {
+            layer.forward(hidden, mask: saved.inputs.attentionMask, layerActivations, saved.workspace, training: training,
+                          generator: &dropoutGenerator, parameters)
+            hidden = layerActivations.output
+        }
+        return (saved, hidden)
+    }
 
     /// The activations for `shape`, made anew when the shape changes.
     private func prepare(_ shape: BatchShape) -> ModelActivations {

@@ -52,7 +52,8 @@ public enum HuggingFaceExport {
     ///   `output` without `overwrite`, or a failed write.
     public static func export(checkpoint path: String, to output: String, vocabularyFile: String? = nil,
                               overwrite: Bool, backend: Backend) throws -> Summary {
-        let loaded = try CheckpointModel(path: path, backend: backend)
+        let checkpoint = try CheckpointStore.resolve(path)
+        let loaded = try CheckpointModel(checkpoint: checkpoint, backend: backend)
         var description = loaded.description
         let configuration = description.configuration
         let vocabularyName = ModelDescription.vocabularyFileName(characterBERT: configuration.isCharacterBERT)
@@ -61,11 +62,11 @@ public enum HuggingFaceExport {
                                                     format: configuration.isCharacterBERT ? .countAndToken : .tokenPerLine).tokens
         }
         guard let vocabulary = description.vocabulary else {
-            throw BERTKitError(file: loaded.checkpoint.path, "has no \(vocabularyName) (the run could not read its data's "
+            throw BERTKitError(file: checkpoint.path, "has no \(vocabularyName) (the run could not read its data's "
                                + "vocabulary): give the vocabulary the data was made with as --vocab")
         }
         guard vocabulary.count <= configuration.vocabularySize else {
-            throw BERTKitError(file: vocabularyFile ?? loaded.checkpoint.path + "/" + vocabularyName,
+            throw BERTKitError(file: vocabularyFile ?? checkpoint.path + "/" + vocabularyName,
                                "has \(vocabulary.count) tokens, more than the model's \(configuration.vocabularySize)")
         }
         var notes: [String] = []
@@ -81,7 +82,7 @@ public enum HuggingFaceExport {
         var files: [(name: String, contents: String)] = [("config.json", huggingFaceConfiguration(configuration).text),
                                                         (vocabularyName, vocabulary.joined(separator: "\n") + "\n")]
         if configuration.isCharacterBERT {
-            files.append(("README.md", characterBERTStatement(description, checkpoint: loaded.checkpoint)))
+            files.append(("README.md", characterBERTStatement(description, checkpoint: checkpoint)))
             notes.append("transformers has no CharacterBERT: helboukkouri/character-bert's CharacterBertForPreTraining "
                          + "loads the weights (README.md says how)")
         } else {
@@ -97,7 +98,7 @@ public enum HuggingFaceExport {
         }
         for (name, contents) in files { try directory.write(name, contents) }
         try directory.commit()
-        return Summary(checkpoint: loaded.checkpoint, configuration: configuration,
+        return Summary(checkpoint: checkpoint, configuration: configuration,
                        files: ["model.safetensors"] + files.map(\.name), tensors: tensors.count,
                        parameters: tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }, notes: notes, warnings: warnings)
     }

@@ -46,6 +46,32 @@ public enum HuggingFaceImport {
     ///   failed write.
     public static func importDirectory(_ directory: String, to output: String, overwrite: Bool,
                                        backend: Backend) throws -> Summary {
+        let (model, description, notes) = try load(directory, backend: backend)
+        let (store, step) = try target(output, backend: backend)
+        let checkpointPath = store.directory + "/step_\(step)"
+        if FileSystem.exists(checkpointPath) && !overwrite {
+            throw BERTKitError(file: checkpointPath, "already exists (use --force to replace it)")
+        }
+        let state = TrainingState(phase: 1, step: 0, globalStep: step, optimizerSteps: 0, skippedSteps: 0,
+                                  consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
+                                  dataPosition: DataPosition(), configuration: "# imported by bertkit import hf from \(directory)\n")
+        let checkpoint = try store.write(
+            step: step, model: model.parameters.namedValues,
+            optimizer: OptimizerState(bufferNames: AdamHyperparameters.bufferNames).tensors(for: model.parameters),
+            state: state.json(schedule: []), files: description.files)
+        return Summary(checkpoint: checkpoint, configuration: model.configuration, notes: notes)
+    }
+
+    /// Reads the Hugging Face directory `directory` into a model on `backend`, checked and
+    /// converted as the type's summary says, writing nothing: what `importDirectory` writes,
+    /// and what `fill-mask`, `evaluate` and `embed` use directly. Returns the model, its
+    /// description (vocab.txt's tokens, `do_lower_case`, true when there is no
+    /// tokenizer_config.json) and what was converted, dropped or initialised, in words.
+    /// - Throws: `BERTKitError` naming the file for a directory that is not a BERT model in
+    ///   safetensors, weights that do not fit config.json, a decoder that is not tied, or a
+    ///   vocabulary larger than the model's.
+    public static func load(_ directory: String, backend: Backend) throws
+        -> (model: BertForPreTraining, description: ModelDescription, notes: [String]) {
         let configurationPath = directory + "/config.json"
         guard FileSystem.isRegularFile(configurationPath) else {
             throw BERTKitError(file: directory, FileSystem.isDirectory(directory)
@@ -122,20 +148,8 @@ public enum HuggingFaceImport {
             notes.append("converted \(dtypes.map(\.rawValue).sorted().joined(separator: ", ")) weights to F32")
         }
 
-        let (store, step) = try target(output, backend: backend)
-        let checkpointPath = store.directory + "/step_\(step)"
-        if FileSystem.exists(checkpointPath) && !overwrite {
-            throw BERTKitError(file: checkpointPath, "already exists (use --force to replace it)")
-        }
-        let state = TrainingState(phase: 1, step: 0, globalStep: step, optimizerSteps: 0, skippedSteps: 0,
-                                  consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
-                                  dataPosition: DataPosition(), configuration: "# imported by bertkit import hf from \(directory)\n")
-        let description = ModelDescription(configuration: configuration, vocabulary: vocabulary, lowercase: lowercase ?? true)
-        let checkpoint = try store.write(
-            step: step, model: model.parameters.namedValues,
-            optimizer: OptimizerState(bufferNames: AdamHyperparameters.bufferNames).tensors(for: model.parameters),
-            state: state.json(schedule: []), files: description.files)
-        return Summary(checkpoint: checkpoint, configuration: configuration, notes: notes)
+        return (model, ModelDescription(configuration: configuration, vocabulary: vocabulary, lowercase: lowercase ?? true),
+                notes)
     }
 
     /// Checks that config.json describes BERT: `model_type` bert, or none (older files).

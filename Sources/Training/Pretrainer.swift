@@ -342,13 +342,8 @@ public final class Pretrainer {
     private func validate() throws -> ValidationMetrics? {
         guard let validationLoader else { return nil }
         let start = MonotonicClock.now()
-        var metrics = ValidationMetrics()
         let batchSize = configuration.validationBatchSize > 0 ? configuration.validationBatchSize : configuration.microBatchSize
-        try validationLoader.validationPass(batchSize: batchSize) { inputs, _ in
-            let losses = try model.forward(inputs, training: false)
-            metrics.add(losses, inputs: inputs, maskedLanguageModelLogits: model.maskedLanguageModelLogits,
-                        nextSentenceLogits: model.nextSentenceLogits, backend: model.backend)
-        }
+        let metrics = try ValidationMetrics(model: model, data: validationLoader, batchSize: batchSize)
         var scalars: [(tag: String, value: Float)] = [
             ("validation/mlm_loss", Float(metrics.maskedLanguageModelLoss)),
             ("validation/mlm_accuracy", Float(metrics.maskedLanguageModelAccuracy)),

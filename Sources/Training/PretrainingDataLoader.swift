@@ -216,16 +216,21 @@ public final class PretrainingDataLoader {
         return position
     }
 
-    /// The split's HDF5 files in `directory`, sorted by name.
-    /// - Throws: `BERTKitError` naming the directory when it is missing, not a directory or
-    ///   holds no HDF5 file.
+    /// The split's HDF5 files in `directory`, sorted by name; or `directory` alone when it is
+    /// itself an HDF5 file (`.hdf5` or `.h5`), whatever its split.
+    /// - Throws: `BERTKitError` naming the directory when it is missing, neither a directory
+    ///   nor an HDF5 file, or holds no HDF5 file.
     public static func filePaths(in directory: String, split: DataSplit) throws -> [String] {
         guard FileSystem.exists(directory) else {
             throw BERTKitError(file: directory, "no such directory: expected a directory of HDF5 pre-training files "
                                + "(what `bertkit data create` writes)")
         }
+        if FileSystem.isRegularFile(directory) && (directory.hasSuffix(".hdf5") || directory.hasSuffix(".h5")) {
+            return [directory]
+        }
         guard FileSystem.isDirectory(directory) else {
-            throw BERTKitError(file: directory, "is not a directory: give the directory that holds the HDF5 pre-training files")
+            throw BERTKitError(file: directory, "is not a directory: give the directory that holds the HDF5 pre-training "
+                               + "files, or one such file")
         }
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         let names = try FileSystem.contents(of: directory)

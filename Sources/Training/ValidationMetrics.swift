@@ -15,6 +15,19 @@ public struct ValidationMetrics: Sendable, Equatable {
 
     public init() {}
 
+    /// Measures `model` on every row of `data`'s files once (`validationPass`), in batches of
+    /// `batchSize`, dropout off.
+    /// - Throws: `BERTKitError` naming a file that could not be read, or a batch the model refuses.
+    public init(model: BertForPreTraining, data: PretrainingDataLoader, batchSize: Int) throws {
+        var metrics = ValidationMetrics()
+        try data.validationPass(batchSize: batchSize) { inputs, _ in
+            let losses = try model.forward(inputs, training: false)
+            metrics.add(losses, inputs: inputs, maskedLanguageModelLogits: model.maskedLanguageModelLogits,
+                        nextSentenceLogits: model.nextSentenceLogits, backend: model.backend)
+        }
+        self = metrics
+    }
+
     /// The mean MLM cross-entropy per masked token.
     public var maskedLanguageModelLoss: Double { maskedTokens > 0 ? maskedLossSum / Double(maskedTokens) : 0 }
     /// The share of masked tokens whose highest logit is the label.

@@ -18,11 +18,15 @@ struct BERTKit: ParsableCommand {
               pretrain pre-train BERT or CharacterBERT on HDF5 data, with checkpoints
               export   write a checkpoint for other tools: hf (Hugging Face)
               import   make a checkpoint of another tool's model: hf (Hugging Face)
+              fill-mask  a model's most likely tokens at each [MASK] of sentences
+              evaluate   a model's MLM and NSP loss and accuracy on HDF5 data
+              embed      a vector per line of text from a model's last hidden states
               bench    measure BERTKit's own speed: train-step
             """,
         version: BERTKitVersion.string,
         subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, PretrainCommand.self,
-                      ExportCommand.self, ImportCommand.self, DemoCommand.self, LogitsCommand.self,
+                      ExportCommand.self, ImportCommand.self, FillMaskCommand.self, EvaluateCommand.self,
+                      EmbedCommand.self, DemoCommand.self, LogitsCommand.self,
                       BenchCommand.self])
 }
 

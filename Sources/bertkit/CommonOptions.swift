@@ -1,6 +1,8 @@
 import ArgumentParser
 import Corpus
 import Support
+import Tensor
+import Training
 
 /// `--threads`, shared by every command that works on several cores.
 struct ThreadOptions: ParsableArguments {
@@ -87,5 +89,18 @@ struct DocumentInputOptions: ParsableArguments {
     func reader(_ inputs: [String], titles: Bool = false) throws -> DocumentReader {
         try DocumentReader(paths: FileSystem.expandInputs(inputs), format: inputFormat, textField: textField,
                            titleField: titles ? "title" : nil)
+    }
+}
+
+/// The trained model that `fill-mask`, `evaluate` and `embed` use, and the threads it runs on.
+struct ModelOptions: ParsableArguments {
+    @Argument(help: "A checkpoint directory, a run directory (its newest checkpoint) or a Hugging Face model directory.")
+    var model: String
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    /// The model, read onto a CPU backend with `--threads` threads.
+    func load() throws -> CheckpointModel {
+        try CheckpointModel(path: model, backend: CPUBackend(threads: threadOptions.threads))
     }
 }
