@@ -18,6 +18,21 @@ public enum ModelEvaluation {
         public var sequences: Int
         /// The metrics.
         public var metrics: ValidationMetrics
+        /// The seconds it took.
+        public var seconds: Double
+
+        /// The numbers as `key=value` fields: mlm_loss, mlm_accuracy, nsp_loss and
+        /// nsp_accuracy (when sentences had next-sentence labels), sequences, masked_tokens,
+        /// files, seconds; losses and accuracies written as the run's log writes them.
+        public var fields: [String] {
+            var fields = ["mlm_loss=\(Float(metrics.maskedLanguageModelLoss))",
+                          "mlm_accuracy=\(Float(metrics.maskedLanguageModelAccuracy))"]
+            if metrics.sentences > 0 {
+                fields += ["nsp_loss=\(Float(metrics.nextSentenceLoss))", "nsp_accuracy=\(Float(metrics.nextSentenceAccuracy))"]
+            }
+            return fields + ["sequences=\(sequences)", "masked_tokens=\(metrics.maskedTokens)", "files=\(files.count)",
+                             "seconds=\(Formatting.fixed(seconds, 1))"]
+        }
     }
 
     /// Evaluates `model` on the files of `split` in `data` (a directory, or one HDF5 file), in
@@ -26,10 +41,12 @@ public enum ModelEvaluation {
     ///   that cannot be read.
     public static func evaluate(_ model: BertForPreTraining, data: String, split: DataSplit,
                                 batchSize: Int) throws -> Summary {
+        let start = MonotonicClock.now()
         let files = try PretrainingDataLoader.filePaths(in: data, split: split).map { try PretrainingFile(path: $0) }
         let loader = try PretrainingDataLoader(directory: data, split: split, configuration: model.configuration,
                                                sequenceLength: files[0].sequenceLength,
                                                maxPredictions: files.map(\.maxPredictions).max()!, seed: 0)
-        return Summary(files: loader.paths, sequences: loader.totalRows, metrics: try ValidationMetrics(model: model, data: loader, batchSize: batchSize))
+        let metrics = try ValidationMetrics(model: model, data: loader, batchSize: batchSize)
+        return Summary(files: loader.paths, sequences: loader.totalRows, metrics: metrics, seconds: MonotonicClock.now() - start)
     }
 }

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Corpus
+import Model
 import Support
+import Tensor
+import Training
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bertkit demo`: the whole pipeline on the sample corpus bundled in the binary.
 struct DemoCommand: ParsableCommand {
@@ -8,20 +14,39 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the pipeline on the bundled sample corpus and show what each stage did.",
         discussion: """
-            Runs the stages of this version one after the other, as the commands a user would type: \
-            extract the bundled MediaWiki dump, format it into sentences (training Punkt on it), shard \
+            Runs the stages one after the other, as the commands a user would type: extract \
+            the bundled MediaWiki dump, format it into sentences (training Punkt on it), shard \
             it, learn a WordPiece vocabulary from the shards, tokenize a few validation sentences \
-            with it, and make phase-1 pre-training data (128 tokens, 20 predictions) from the \
-            shards, inspecting one file. Everything is written under the output directory.
+            with it, make phase-1 pre-training data (128 tokens, 20 predictions) from the shards \
+            and inspect one file; then pre-train a tiny BERT on it for --steps steps (the \
+            settings in pretrain.yaml), evaluate it on the validation files against its initial \
+            weights, export it to Hugging Face's format and fill in a masked frequent word of \
+            validation sentences with it. Everything is written under the output directory; \
+            --steps 0 stops after the data.
             """)
 
     @Option(name: .shortAndLong, help: "Directory for the demo's files.")
     var output: String = "runs/demo"
 
+    @Option(help: "Pre-training steps of the tiny BERT (0: stop after making the data).")
+    var steps = 240
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Reuse a non-empty output directory, overwriting the demo's files.")
     var force = false
+
+    /// The pre-training settings, written to pretrain.yaml: 32 sequences per step, LAMB at
+    /// 1e-2 (NVIDIA's schedule: warm-up over the first 28% of the steps, then polynomial decay).
+    private static let batchSize = 32
+    private static let seed = 42
+
+    /// The words masked in the fill-mask sentences, the sample corpus's most frequent.
+    private static let maskedWords = ["the", "of", "and", "is"]
+
+    func validate() throws {
+        if steps < 0 { throw ValidationError("--steps must not be negative") }
+    }
 
     func run() throws {
         try CommandErrors.report {
@@ -36,7 +61,7 @@ struct DemoCommand: ParsableCommand {
             let start = MonotonicClock.now()
             // Stage headers go where the stages' summaries go (standard error), so the two interleave.
             let say = ProgressReporter().finish
-            let stages: [(String, () throws -> Void)] = [
+            var stages: [(String, () throws -> Void)] = [
                 ("extract \(SampleCorpus.fileName) (bundled, \(Formatting.bytes(SampleCorpus.dump.count))) -> docs.jsonl", {
                     try ExtractCommand.parse([dump, "--output", path("docs.jsonl"), "--force"] + threads).run()
                 }),
@@ -65,13 +90,69 @@ struct DemoCommand: ParsableCommand {
                                                   "--show", "1", "--check"]).run()
                 }),
             ]
+            if steps > 0 {
+                stages += modelStages(path: path, threads: threads, say: say)
+            }
             for (index, (title, stage)) in stages.enumerated() {
                 let stageStart = MonotonicClock.now()
                 say("\n[\(index + 1)/\(stages.count)] \(title)")
                 try stage()
+                fflush(stdout)
                 say("      (\(Formatting.duration(MonotonicClock.now() - stageStart)))")
             }
             say("\nThe demo ran in \(Formatting.duration(MonotonicClock.now() - start)); its files are in \(output)/.")
+            if steps > 0 {
+                say("TensorBoard logs: \(path("run/tensorboard")) (tensorboard --logdir \(path("run/tensorboard")))")
+                say("Exported model:   \(path("hf")) (transformers: AutoModelForMaskedLM.from_pretrained(\"\(path("hf"))\"))")
+            }
         }
+    }
+
+    /// The stages that pre-train, evaluate, export and use the tiny BERT.
+    private func modelStages(path: @escaping (String) -> String, threads: [String],
+                             say: @escaping (String) -> Void) -> [(String, () throws -> Void)] {
+        let interval = max(steps / 5, 1)
+        return [
+            ("pre-train a tiny BERT (2 layers, hidden 128) for \(steps) steps of \(Self.batchSize) sequences on "
+             + "hdf5/128_20/, settings in pretrain.yaml -> run/ (validation every \(interval) steps)", {
+                let settings = [
+                    "model: tiny", "data: \(path("hdf5/128_20"))", "validation_data: \(path("hdf5/128_20"))",
+                    "run_dir: \(path("run"))", "max_steps: \(steps)", "target_batch_size: \(Self.batchSize)",
+                    "accumulation_steps: 1", "learning_rate: 0.01", "checkpoint_interval: \(interval)",
+                    "log_interval: \(max(steps / 10, 1))", "seed: \(Self.seed)", "threads: \(threadOptions.threads)",
+                ]
+                let file = try OutputFile(path: path("pretrain.yaml"), overwrite: true)
+                try file.write(settings.joined(separator: "\n") + "\n")
+                try file.commit()
+                if FileSystem.exists(path("run")) { try FileSystem.removeTree(path("run")) }
+                try PretrainCommand.parse(["--config", path("pretrain.yaml")]).run()
+            }),
+            ("evaluate the trained model on hdf5/128_20/'s validation files, and its initial weights", {
+                let backend = CPUBackend(threads: threadOptions.threads)
+                let trained = try CheckpointModel(path: path("run"), backend: backend)
+                let initial = try BertForPreTraining(configuration: trained.description.configuration, backend: backend,
+                                                     seed: UInt64(Self.seed))
+                let before = try ModelEvaluation.evaluate(initial, data: path("hdf5/128_20"), split: .validation, batchSize: 32)
+                let after = try ModelEvaluation.evaluate(trained.model, data: path("hdf5/128_20"), split: .validation,
+                                                         batchSize: 32)
+                say("initial weights: evaluate " + before.fields.joined(separator: " "))
+                say("after \(steps) steps: evaluate " + after.fields.joined(separator: " "))
+                say("validation MLM loss \(Formatting.fixed(before.metrics.maskedLanguageModelLoss, 3)) -> "
+                    + "\(Formatting.fixed(after.metrics.maskedLanguageModelLoss, 3)), accuracy "
+                    + "\(Formatting.fixed(before.metrics.maskedLanguageModelAccuracy, 3)) -> "
+                    + "\(Formatting.fixed(after.metrics.maskedLanguageModelAccuracy, 3)) "
+                    + "(`bertkit evaluate \(path("run")) \(path("hdf5/128_20"))` prints the second line)")
+            }),
+            ("export run/ to Hugging Face's format -> hf/", {
+                try ExportHFCommand.parse([path("run"), "--output", path("hf"), "--force"]).run()
+            }),
+            ("fill-mask with hf/ on validation sentences, a frequent word masked -> fill-mask.txt", {
+                let sentences = try SampleCorpus.maskedSentences(in: path("shards/validation.0.txt"), words: Self.maskedWords)
+                let file = try OutputFile(path: path("fill-mask.txt"), overwrite: true)
+                try file.write(sentences.map { $0 + "\n" }.joined())
+                try file.commit()
+                try FillMaskCommand.parse([path("hf"), "--input", path("fill-mask.txt"), "--top-k", "3"] + threads).run()
+            }),
+        ]
     }
 }

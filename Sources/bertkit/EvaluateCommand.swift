@@ -18,8 +18,8 @@ struct EvaluateCommand: ParsableCommand {
             Prints one line: evaluate mlm_loss=… mlm_accuracy=… [nsp_loss=… nsp_accuracy=…]
             sequences=… masked_tokens=… files=… seconds=…; the losses are mean
             cross-entropies (per masked token, per sentence), the accuracies the share of
-            top-1 predictions equal to the label. A model trained without next-sentence
-            prediction has no NSP fields.
+            top-1 predictions equal to the label. NSP fields are there when the model has
+            a next-sentence head and the data next-sentence labels.
 
             Example:
               bertkit evaluate runs/tiny runs/demo/hdf5/128_20 --batch-size 16
@@ -42,18 +42,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try CommandErrors.report {
-            let start = MonotonicClock.now()
-            let loaded = try modelOptions.load()
-            let summary = try ModelEvaluation.evaluate(loaded.model, data: data, split: split, batchSize: batchSize)
-            let metrics = summary.metrics
-            var fields = ["mlm_loss=\(Float(metrics.maskedLanguageModelLoss))",
-                          "mlm_accuracy=\(Float(metrics.maskedLanguageModelAccuracy))"]
-            if loaded.description.configuration.nextSentencePrediction {
-                fields += ["nsp_loss=\(Float(metrics.nextSentenceLoss))", "nsp_accuracy=\(Float(metrics.nextSentenceAccuracy))"]
-            }
-            fields += ["sequences=\(summary.sequences)", "masked_tokens=\(metrics.maskedTokens)",
-                       "files=\(summary.files.count)", "seconds=\(Formatting.fixed(MonotonicClock.now() - start, 1))"]
-            print("evaluate " + fields.joined(separator: " "))
+            let summary = try ModelEvaluation.evaluate(modelOptions.load().model, data: data, split: split,
+                                                       batchSize: batchSize)
+            print("evaluate " + summary.fields.joined(separator: " "))
         }
     }
 }
