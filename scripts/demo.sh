@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build -c release
+# OpenBLAS chooses the kernels of this CPU unless OPENBLAS_CORETYPE forces others; some
+# environments force a generic kernel, which makes the demo's pre-training several times slower.
+unset OPENBLAS_CORETYPE
 exec .build/release/bertkit demo --force "$@"

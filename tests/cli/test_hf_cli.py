@@ -19,7 +19,7 @@ def error_line(result):
 def run_dir(bertkit, tmp_path_factory):
     """A run directory with one checkpoint of a tiny BERT."""
     work = tmp_path_factory.mktemp("run")
-    assert bertkit_run(bertkit, "demo", "--output", work / "demo", "--force").returncode == 0
+    assert bertkit_run(bertkit, "demo", "--output", work / "demo", "--force", "--steps", 0).returncode == 0
     result = bertkit_run(bertkit, "pretrain", "--model", "tiny", "--data", work / "demo" / "hdf5" / "128_20",
                          "--run-dir", work / "run", "--target-batch-size", 2, "--accumulation-steps", 1,
                          "--max-steps", 1, "--threads", 2, "--quiet")

@@ -79,7 +79,8 @@ def data(bertkit, tmp_path_factory):
     from the same shards (a 4,000-word MLM vocabulary)."""
     work = tmp_path_factory.mktemp("pretrain-data")
     demo = work / "demo"
-    result = subprocess.run([bertkit, "demo", "--output", str(demo), "--force", "--threads", str(THREADS)],
+    result = subprocess.run([bertkit, "demo", "--output", str(demo), "--force", "--steps", "0",
+                             "--threads", str(THREADS)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     validation_shard = work / "validation-shard"

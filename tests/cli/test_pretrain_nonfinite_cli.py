@@ -12,7 +12,7 @@ import pytest
 @pytest.fixture(scope="module")
 def data(bertkit, tmp_path_factory):
     demo = tmp_path_factory.mktemp("demo")
-    subprocess.run([bertkit, "demo", "--output", str(demo), "--force"], check=True, capture_output=True)
+    subprocess.run([bertkit, "demo", "--output", str(demo), "--force", "--steps", "0"], check=True, capture_output=True)
     return str(demo / "hdf5" / "128_20")
 
 

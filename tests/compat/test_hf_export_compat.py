@@ -32,7 +32,7 @@ def pretrain(bertkit, data, run_dir, *arguments):
 @pytest.fixture(scope="module")
 def demo(bertkit, tmp_path_factory):
     directory = tmp_path_factory.mktemp("demo")
-    run(bertkit, "demo", "--output", directory, "--force")
+    run(bertkit, "demo", "--output", directory, "--force", "--steps", 0)
     return directory
 
 

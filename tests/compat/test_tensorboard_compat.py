@@ -24,7 +24,8 @@ STEPS = 20
 def demo(bertkit, tmp_path_factory):
     """The demo's phase-1 data: training and validation files in one directory."""
     output = tmp_path_factory.mktemp("tensorboard") / "demo"
-    result = subprocess.run([bertkit, "demo", "--output", str(output), "--force", "--threads", "2"],
+    result = subprocess.run([bertkit, "demo", "--output", str(output), "--force", "--steps", "0",
+                             "--threads", "2"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return str(output / "hdf5" / "128_20")
