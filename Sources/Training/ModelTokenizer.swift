@@ -35,11 +35,16 @@ public struct ModelTokenizer {
     private static let maskToken = "[MASK]"
 
     /// The tokenizer of `loaded`.
-    /// - Throws: `BERTKitError` when a BERT has no vocabulary, or one without BERT's special tokens.
+    /// - Throws: `BERTKitError` when a BERT has no vocabulary, or one without BERT's special
+    ///   tokens; when a CharacterBERT's CNN does not read `CharacterMapper`'s 50 ids per token.
     public init(_ loaded: CheckpointModel) throws {
         configuration = loaded.description.configuration
         let lowercase = loaded.description.lowercase ?? true
-        if configuration.isCharacterBERT {
+        if let cnn = configuration.characterCNN {
+            guard cnn.charactersPerToken == CharacterMapper.idsPerToken else {
+                throw BERTKitError(file: loaded.directory, "its character CNN reads \(cnn.charactersPerToken) characters per "
+                                   + "token, but text is spelled in CharacterBERT's \(CharacterMapper.idsPerToken)")
+            }
             let mapper = CharacterMapper()
             words = .characters(BasicTokenizer(lowercase: lowercase))
             (classifier, separator, mask, padding) = (mapper.characterIDs(of: "[CLS]"), mapper.characterIDs(of: "[SEP]"),

@@ -3,18 +3,20 @@ import Support
 import Tensor
 import TestSupport
 import Testing
+import Tokenizers
 import Training
 
 extension TrainingTests {
     /// Using a trained model: the tokenizer of fill-mask and embed, fill-mask's probabilities,
     /// embed's pooling, and a Hugging Face directory read as its checkpoint.
     @Suite struct ModelUseTests {
-        typealias Interop = HuggingFaceInteropTests
+        /// Where the checkpoint and the vocabulary come from.
+        typealias Fixture = HuggingFaceInteropTests
 
         /// The checkpoint of `HuggingFaceInteropTests.run` (a cased 12-token vocabulary) and its
         /// Hugging Face export, both read.
         static func models() throws -> (checkpoint: CheckpointModel, exported: CheckpointModel) {
-            let (run, _) = try Interop.run()
+            let (run, _) = try Fixture.run()
             let exported = TestFiles.temporaryDirectory() + "/hf"
             _ = try HuggingFaceExport.export(checkpoint: run, to: exported, overwrite: false, backend: backend)
             return (try CheckpointModel(path: run, backend: backend), try CheckpointModel(path: exported, backend: backend))
@@ -51,7 +53,7 @@ extension TrainingTests {
                 #expect(abs(candidates.map(\.score).reduce(0, +) - 1) < 1e-5)
                 #expect(Set(candidates.map(\.id)) == Set(0..<12))
                 #expect(candidates.map(\.score) == candidates.map(\.score).sorted(by: >))
-                #expect(candidates.allSatisfy { Interop.vocabulary[$0.id] == $0.token })
+                #expect(candidates.allSatisfy { Fixture.vocabulary[$0.id] == $0.token })
             }
             // One text at a time, from the export: the same candidates.
             let alone = try FillMask(exported).predict(texts, topK: 3, batchSize: 1)
@@ -91,7 +93,7 @@ extension TrainingTests {
             let (checkpoint, exported) = try Self.models()
             #expect(checkpoint.checkpoint?.step == 5 && exported.checkpoint == nil)
             #expect(exported.description.configuration == checkpoint.description.configuration)
-            #expect(exported.description.vocabulary == Interop.vocabulary && exported.description.lowercase == false)
+            #expect(exported.description.vocabulary == Fixture.vocabulary && exported.description.lowercase == false)
             let values = { (model: CheckpointModel) in model.model.parameters.namedValues.map { backend.floats($0.tensor) } }
             #expect(values(exported) == values(checkpoint))
             let missing = TestFiles.temporaryDirectory() + "/none"
@@ -99,5 +101,46 @@ extension TrainingTests {
             #expect(error?.description == "\(missing): no such model: expected a checkpoint, a run directory or a Hugging "
                     + "Face model directory")
         }
+    }
+}
+
+extension TrainingTests.ModelUseTests {
+    /// A checkpoint of a small CharacterBERT (50 characters per token) whose MLM vocabulary is
+    /// `words`, lowercasing.
+    static let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "volcano", "erupted", "ash", "."]
+
+    static func characterBERT() throws -> CheckpointModel {
+        var configuration = BertConfiguration(vocabularySize: words.count, hiddenSize: 8, layers: 1, attentionHeads: 2,
+                                              intermediateSize: 16, maxPositions: 16)
+        configuration.characterCNN = CharacterCNNConfiguration(
+            characterEmbeddingSize: 4, filters: [.init(width: 1, count: 4), .init(width: 3, count: 4)], highwayLayers: 1)
+        let directory = TestFiles.temporaryDirectory()
+        let model = try BertForPreTraining(configuration: configuration, backend: backend, seed: 4)
+        try CheckpointStore(runDirectory: directory, backend: backend).write(
+            step: 1, model: model.parameters.namedValues,
+            optimizer: OptimizerState(bufferNames: ["exp_avg", "exp_avg_sq"]).tensors(for: model.parameters),
+            state: "{}", files: ModelDescription(configuration: configuration, vocabulary: words, lowercase: true).files)
+        return try CheckpointModel(path: directory, backend: backend)
+    }
+
+    @Test func characterBERTSpellsLowercasedWordsAndPredictsMLMWords() throws {
+        let model = try Self.characterBERT()
+        let tokenizer = try ModelTokenizer(model)
+        let text = try tokenizer.encode(InputText("The VOLCANO [MASK] ash.", file: nil, place: "argument 1"))
+        #expect(text.tokens == ["[CLS]", "the", "volcano", "[MASK]", "ash", ".", "[SEP]"] && text.maskPositions == [3])
+        let mapper = CharacterMapper()
+        #expect(text.ids == text.tokens.flatMap { mapper.characterIDs(of: $0) })
+        let padded = tokenizer.inputs([text, try tokenizer.encode(InputText("ash", file: nil, place: "argument 2"))],
+                                      maxPredictions: 1)
+        #expect(padded.tokenIDs.suffix(4 * CharacterMapper.idsPerToken).allSatisfy { $0 == 0 })
+        let candidates = try FillMask(model).predict([InputText("The VOLCANO [MASK] ash.", file: nil, place: "argument 1")],
+                                                     topK: Self.words.count, batchSize: 1)[0].candidates[0]
+        #expect(Set(candidates.map(\.token)) == Set(Self.words))
+        #expect(abs(candidates.map(\.score).reduce(0, +) - 1) < 1e-5)
+        var vectors: [[Float]] = []
+        try TextEmbedder(model, pooling: .mean).embed([InputText("ash", file: nil, place: "line 1")], batchSize: 1) {
+            vectors += $0
+        }
+        #expect(vectors.count == 1 && vectors[0].count == 8)
     }
 }
