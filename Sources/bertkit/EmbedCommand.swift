@@ -23,7 +23,7 @@ struct EmbedCommand: ParsableCommand {
 
             Examples:
               bertkit embed runs/tiny --input sentences.txt --output vectors.npy
-              bertkit embed models/tiny-hf --input sentences.txt --pooling cls > vectors.jsonl
+              bertkit embed models/tiny-hf --input lines.txt --pooling cls > vectors.jsonl
             """)
 
     @OptionGroup var modelOptions: ModelOptions

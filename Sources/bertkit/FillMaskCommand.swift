@@ -10,11 +10,12 @@ struct FillMaskCommand: ParsableCommand {
         discussion: """
             MODEL is a checkpoint directory, a run directory (its newest checkpoint) or a
             Hugging Face model directory (config.json, model.safetensors, vocab.txt, as
-            `export hf` writes it). Each sentence is tokenized with the model's vocabulary and
-            lowercasing as [CLS] sentence [SEP], the literal [MASK] kept as the mask token
-            (CharacterBERT: BasicTokenizer words as character ids, predictions from the MLM
-            vocabulary); the MLM head runs at the [MASK] positions and a softmax over the
-            vocabulary gives each token's probability. Sentences run together in batches.
+            `export hf` writes it). Each sentence is tokenized with the model's vocabulary
+            and lowercasing as [CLS] sentence [SEP], the literal [MASK] kept as the mask
+            token (CharacterBERT: BasicTokenizer words as character ids, predictions from
+            the MLM vocabulary); the MLM head runs at the [MASK] positions and a softmax
+            over the vocabulary gives each token's probability. Sentences run together in
+            batches.
 
             Output: for each [MASK], a block naming the sentence and the mask, then the
             --top-k tokens with their probabilities; with --json, one line per sentence: a

@@ -17,7 +17,7 @@ struct LogitsCommand: ParsableCommand {
             """,
         shouldDisplay: false)
 
-    @Argument(help: "A checkpoint directory, or a run directory (its newest checkpoint).")
+    @Argument(help: "A checkpoint directory, a run directory (its newest checkpoint) or a Hugging Face model directory.")
     var checkpoint: String
 
     @Option(help: "The JSON file of token ids.")
