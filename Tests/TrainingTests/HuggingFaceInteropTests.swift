@@ -14,14 +14,16 @@ extension TrainingTests {
                                                      intermediateSize: 16, maxPositions: 16)
         static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c", "##d", "e", "f", "g"]
 
-        /// A run directory holding one checkpoint of a model with random weights, cased.
-        static func run(_ configuration: BertConfiguration = configuration) throws -> (directory: String, model: BertForPreTraining) {
+        /// A run directory holding one checkpoint of a model with random weights, of `vocabulary`,
+        /// cased unless `lowercase`.
+        static func run(_ configuration: BertConfiguration = configuration, vocabulary: [String] = vocabulary,
+                        lowercase: Bool = false) throws -> (directory: String, model: BertForPreTraining) {
             let directory = TestFiles.temporaryDirectory()
             let model = try BertForPreTraining(configuration: configuration, backend: backend, seed: 9)
             try CheckpointStore(runDirectory: directory, backend: backend).write(
                 step: 5, model: model.parameters.namedValues,
                 optimizer: OptimizerState(bufferNames: ["exp_avg", "exp_avg_sq"]).tensors(for: model.parameters),
-                state: "{}", files: ModelDescription(configuration: configuration, vocabulary: vocabulary, lowercase: false).files)
+                state: "{}", files: ModelDescription(configuration: configuration, vocabulary: vocabulary, lowercase: lowercase).files)
             return (directory, model)
         }
 

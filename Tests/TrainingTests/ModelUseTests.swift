@@ -105,21 +105,17 @@ extension TrainingTests {
 }
 
 extension TrainingTests.ModelUseTests {
-    /// A checkpoint of a small CharacterBERT (50 characters per token) whose MLM vocabulary is
-    /// `words`, lowercasing.
+    /// The MLM vocabulary of `characterBERT()`.
     static let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "volcano", "erupted", "ash", "."]
 
+    /// A checkpoint of a small CharacterBERT (50 characters per token) whose MLM vocabulary is
+    /// `words`, lowercasing, read back.
     static func characterBERT() throws -> CheckpointModel {
         var configuration = BertConfiguration(vocabularySize: words.count, hiddenSize: 8, layers: 1, attentionHeads: 2,
                                               intermediateSize: 16, maxPositions: 16)
         configuration.characterCNN = CharacterCNNConfiguration(
             characterEmbeddingSize: 4, filters: [.init(width: 1, count: 4), .init(width: 3, count: 4)], highwayLayers: 1)
-        let directory = TestFiles.temporaryDirectory()
-        let model = try BertForPreTraining(configuration: configuration, backend: backend, seed: 4)
-        try CheckpointStore(runDirectory: directory, backend: backend).write(
-            step: 1, model: model.parameters.namedValues,
-            optimizer: OptimizerState(bufferNames: ["exp_avg", "exp_avg_sq"]).tensors(for: model.parameters),
-            state: "{}", files: ModelDescription(configuration: configuration, vocabulary: words, lowercase: true).files)
+        let (directory, _) = try Fixture.run(configuration, vocabulary: words, lowercase: true)
         return try CheckpointModel(path: directory, backend: backend)
     }
 
