@@ -32,19 +32,15 @@ public struct DataPosition: Sendable, Hashable {
     /// The fields in the order of `keys`.
     private var values: [Int] { [epoch, fileStep, row, rowsServed] }
 
-    /// Appends the position as one JSON object,
+    /// The position as one JSON object,
     /// `{"epoch": 1, "file_step": 3, "row": 17, "rows_served": 5120}`, for a checkpoint's state.
-    public func appendJSON(to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in zip(Self.keys, values).enumerated() {
-            if index > 0 { output.append(contentsOf: ", ".utf8) }
-            JSONString.append(key.utf8, to: &output)
-            output.append(contentsOf: ": \(value)".utf8)
-        }
-        output.append(UInt8(ascii: "}"))
+    public var json: JSONObjectWriter {
+        var json = JSONObjectWriter()
+        for (key, value) in zip(Self.keys, values) { json.add(key, value) }
+        return json
     }
 
-    /// Reads a position written by `appendJSON` from the object at the scanner's cursor;
+    /// Reads a position written as `json` from the object at the scanner's cursor;
     /// other keys are skipped.
     /// - Throws: `JSONScanner.Malformed`, for the caller to place in its file, when the value
     ///   is not such an object, a field is missing, or a field is negative.

@@ -58,7 +58,7 @@ public enum HuggingFaceImport {
         let checkpoint = try store.write(
             step: step, model: model.parameters.namedValues,
             optimizer: OptimizerState(bufferNames: AdamHyperparameters.bufferNames).tensors(for: model.parameters),
-            state: state.json(schedule: []), files: description.files)
+            state: state.json(schedule: JSONObjectWriter()), files: description.files)
         return Summary(checkpoint: checkpoint, configuration: model.configuration, notes: notes)
     }
 

@@ -364,10 +364,11 @@ public final class Pretrainer {
         state.optimizerSteps = optimizer.state.stepCount
         state.dropoutGenerator = model.dropoutGenerator.state
         state.dataPosition = loader.position
-        let schedule: [(String, String)] = [
-            ("kind", "\"\(configuration.schedule.rawValue)\""), ("learning_rate", "\(configuration.learningRate)"),
-            ("warmup_proportion", "\(configuration.warmupProportion)"), ("total_steps", "\(configuration.maxSteps)"),
-        ]
+        var schedule = JSONObjectWriter()
+        schedule.add("kind", configuration.schedule.rawValue)
+        schedule.add("learning_rate", configuration.learningRate)
+        schedule.add("warmup_proportion", configuration.warmupProportion)
+        schedule.add("total_steps", configuration.maxSteps)
         let checkpoint = try checkpoints.write(step: state.globalStep, model: model.parameters.namedValues,
                                                optimizer: optimizer.state.tensors(for: model.parameters),
                                                state: state.json(schedule: schedule), files: modelDescription.files)

@@ -162,10 +162,7 @@ extension PretrainingConfiguration {
         /// The value as a YAML scalar.
         var yaml: String {
             switch self {
-            case .string(let text):
-                var bytes: [UInt8] = []
-                JSONString.append(Array(text.utf8), to: &bytes)
-                return String(decoding: bytes, as: UTF8.self)
+            case .string(let text): return JSONObjectWriter.quoted(text)
             case .integer(let value): return String(value)
             case .number(let value): return String(value)
             case .bool(let value): return String(value)

@@ -40,50 +40,21 @@ struct TrainingState: Equatable {
             && a.configuration == b.configuration
     }
 
-    /// The generator words in the order they are written.
-    private var generatorWords: [UInt64] {
-        [dropoutGenerator.0, dropoutGenerator.1, dropoutGenerator.2, dropoutGenerator.3]
-    }
-
     /// The state as JSON text; `schedule` (the configuration's schedule, for a reader's eyes)
     /// is written with it.
-    func json(schedule: [(String, String)]) -> String {
-        var output = Array("{\n  ".utf8)
-        var first = true
-        func key(_ name: String) {
-            if !first { output.append(contentsOf: ",\n  ".utf8) }
-            first = false
-            JSONString.append(name.utf8, to: &output)
-            output.append(contentsOf: ": ".utf8)
-        }
+    func json(schedule: JSONObjectWriter) -> String {
+        var json = JSONObjectWriter()
         for (name, value) in [("format", Self.format), ("phase", phase), ("step", step), ("global_step", globalStep),
                               ("optimizer_steps", optimizerSteps), ("skipped_steps", skippedSteps),
                               ("consecutive_skipped_steps", consecutiveSkippedSteps)] {
-            key(name)
-            output.append(contentsOf: String(value).utf8)
+            json.add(name, value)
         }
-        key("dropout_generator")
-        output.append(contentsOf: "[".utf8)
-        for (index, word) in generatorWords.enumerated() {
-            if index > 0 { output.append(contentsOf: ", ".utf8) }
-            JSONString.append(String(word, radix: 16).utf8, to: &output)
-        }
-        output.append(contentsOf: "]".utf8)
-        key("data_position")
-        dataPosition.appendJSON(to: &output)
-        key("schedule")
-        output.append(UInt8(ascii: "{"))
-        for (index, (name, value)) in schedule.enumerated() {
-            if index > 0 { output.append(contentsOf: ", ".utf8) }
-            JSONString.append(name.utf8, to: &output)
-            output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: value.utf8)
-        }
-        output.append(UInt8(ascii: "}"))
-        key("configuration")
-        JSONString.append(configuration.utf8, to: &output)
-        output.append(contentsOf: "\n}\n".utf8)
-        return String(decoding: output, as: UTF8.self)
+        let words = [dropoutGenerator.0, dropoutGenerator.1, dropoutGenerator.2, dropoutGenerator.3]
+        json.add("dropout_generator", words.map { String($0, radix: 16) })
+        json.add("data_position", json: dataPosition.json.compact)
+        json.add("schedule", json: schedule.compact)
+        json.add("configuration", configuration)
+        return json.text
     }
 
     /// Reads the state that `json` wrote, from `file` (for messages).

@@ -194,8 +194,7 @@ extension TrainingTests {
             #expect(crossings.contains { $0.epoch == $1.epoch && $0.fileStep != $1.fileStep && $1.row > 0 })
             #expect(crossings.contains { $0.epoch != $1.epoch && $1.row > 0 })
             for start in 0..<12 {
-                var json: [UInt8] = []
-                positions[start].appendJSON(to: &json)
+                let json = Array(positions[start].json.compact.utf8)
                 let saved = try json.withUnsafeBufferPointer { bytes in
                     var scanner = JSONScanner(bytes)
                     return try DataPosition(json: &scanner)
@@ -210,9 +209,8 @@ extension TrainingTests {
         /// Positions are written as one JSON object and read back; a missing or negative
         /// field is refused.
         @Test func positionsRoundTripThroughJSON() throws {
-            var json: [UInt8] = []
-            DataPosition(epoch: 2, fileStep: 5, row: 17, rowsServed: 1234).appendJSON(to: &json)
-            #expect(String(decoding: json, as: UTF8.self) == #"{"epoch": 2, "file_step": 5, "row": 17, "rows_served": 1234}"#)
+            let json = DataPosition(epoch: 2, fileStep: 5, row: 17, rowsServed: 1234).json.compact
+            #expect(json == #"{"epoch": 2, "file_step": 5, "row": 17, "rows_served": 1234}"#)
             func read(_ text: String) throws -> DataPosition {
                 try Array(text.utf8).withUnsafeBufferPointer { bytes in
                     var scanner = JSONScanner(bytes)

@@ -12,14 +12,17 @@ extension TrainingTests {
             configuration: "model: \"tiny\"\nlearning_rate: 0.004\n")
 
         @Test func jsonReadsBackToTheSameState() throws {
-            let text = Self.state.json(schedule: [("kind", "\"poly\""), ("total_steps", "1563")])
+            var schedule = JSONObjectWriter()
+            schedule.add("kind", "poly")
+            schedule.add("total_steps", 1563)
+            let text = Self.state.json(schedule: schedule)
             #expect(text.contains("\"schedule\": {\"kind\": \"poly\", \"total_steps\": 1563}"))
             #expect(text.contains("\"dropout_generator\": [\"9e3779b97f4a7c15\", \"1\", \"0\", \"ffffffffffffffff\"]"))
             #expect(try TrainingState(json: text, file: "state.json") == Self.state)
         }
 
         @Test func damagedStatesNameTheFile() {
-            let text = Self.state.json(schedule: [])
+            let text = Self.state.json(schedule: JSONObjectWriter())
             let truncated = String(text.prefix(text.count / 2))
             #expect(throws: BERTKitError.self) { try TrainingState(json: truncated, file: "step_5/state.json") }
             do {
