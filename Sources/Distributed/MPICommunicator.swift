@@ -1,0 +1,108 @@
+import CMPI
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Support
+
+/// The processes of a run started by `mpirun` or `srun`, over MPI's world communicator.
+///
+/// Made once per process, after which MPI is initialised (`MPI_Init_thread`) at the
+/// funneled level: only the thread that made the communicator calls MPI (the data loader's
+/// reading thread never does). Errors are returned as codes, so that each failed operation
+/// is reported by name. Buffers longer than MPI's 32-bit counts go in chunks.
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let worldSize: Int
+    public let localRank: Int
+    private let world = bk_mpi_comm_world()
+    private var finalized = false
+
+    /// Initialises MPI; `localRank` is what the launcher said (MPI does not know it).
+    /// - Throws: `BERTKitError` when MPI is already initialised, cannot be, or does not give
+    ///   the funneled thread level.
+    public init(localRank: Int) throws {
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        guard initialized == 0 else { throw BERTKitError("MPI is already initialised in this process") }
+        var provided: Int32 = 0
+        try Self.check(MPI_Init_thread(nil, nil, bk_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+        guard provided >= bk_mpi_thread_funneled() else {
+            MPI_Finalize()
+            throw BERTKitError("MPI gives thread level \(provided), below MPI_THREAD_FUNNELED, which BERTKit needs "
+                               + "(the data loader reads files on a thread of its own)")
+        }
+        try Self.check(bk_mpi_errors_return(), "MPI_Comm_set_errhandler")
+        var rank: Int32 = 0
+        var size: Int32 = 0
+        try Self.check(MPI_Comm_rank(world, &rank), "MPI_Comm_rank")
+        try Self.check(MPI_Comm_size(world, &size), "MPI_Comm_size")
+        self.rank = Int(rank)
+        worldSize = Int(size)
+        self.localRank = localRank
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws {
+        try allReduce(values, type: bk_mpi_float())
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {
+        try allReduce(values, type: bk_mpi_double())
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Int64>) throws {
+        try allReduce(values, type: bk_mpi_int64())
+    }
+
+    public func broadcast(_ bytes: [UInt8], from root: Int) throws -> [UInt8] {
+        var count = Int64(bytes.count)
+        try Self.check(MPI_Bcast(&count, 1, bk_mpi_int64(), Int32(root), world), "MPI_Bcast")
+        var received = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count))
+        try received.withUnsafeMutableBufferPointer { buffer in
+            for chunk in Self.chunks(buffer.count) {
+                try Self.check(MPI_Bcast(buffer.baseAddress! + chunk.lowerBound, Int32(chunk.count), bk_mpi_byte(),
+                                         Int32(root), world), "MPI_Bcast")
+            }
+        }
+        return received
+    }
+
+    public func barrier() throws {
+        try Self.check(MPI_Barrier(world), "MPI_Barrier")
+    }
+
+    public func abort(errorCode: Int32) -> Never {
+        MPI_Abort(world, errorCode)
+        exit(errorCode)
+    }
+
+    public func finalize() {
+        guard !finalized else { return }
+        finalized = true
+        MPI_Finalize()
+    }
+
+    /// Sums `values` over all processes in place, in chunks MPI's counts can hold.
+    private func allReduce<Element>(_ values: UnsafeMutableBufferPointer<Element>, type: MPI_Datatype) throws {
+        guard let base = values.baseAddress else { return }
+        for chunk in Self.chunks(values.count) {
+            try Self.check(MPI_Allreduce(bk_mpi_in_place(), base + chunk.lowerBound, Int32(chunk.count), type, bk_mpi_sum(),
+                                         world), "MPI_Allreduce")
+        }
+    }
+
+    /// 0..<count cut into ranges of at most 2³⁰ elements.
+    private static func chunks(_ count: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: 1 << 30).map { $0..<min(count, $0 + (1 << 30)) }
+    }
+
+    /// Throws MPI's description of `code` unless it is success.
+    private static func check(_ code: Int32, _ operation: String) throws {
+        guard code != bk_mpi_success() else { return }
+        var text = [CChar](repeating: 0, count: Int(bk_mpi_max_error_string()) + 1)
+        var length: Int32 = 0
+        MPI_Error_string(code, &text, &length)
+        throw BERTKitError("\(operation) failed: \(String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+    }
+}
