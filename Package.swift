@@ -44,7 +44,7 @@ let package = Package(
                 "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
-        .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
+        .target(name: "PretrainingData", dependencies: ["Distributed", "Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
