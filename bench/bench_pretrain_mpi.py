@@ -15,31 +15,19 @@ from the environment (see bench_train_step.py); Open MPI may run as root here.
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-from benchlib import RELEASE_BINARY, machine, require_binary
+from benchlib import RELEASE_BINARY, demo_model, machine, require_binary, summary_fields
 
-# BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
-PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512)}
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
 ENVIRONMENT.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-
-
-def run(command):
-    """The fields of the key=value line a command prints last on stdout."""
-    result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    line = result.stdout.strip().splitlines()[-1]
-    return dict(field.split("=", 1) for field in line.split()[1:])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bertkit", default=RELEASE_BINARY)
-    parser.add_argument("--model", default="tiny", choices=sorted(PRESETS))
+    parser.add_argument("--model", default="tiny", choices=["tiny", "mini", "small"])
     parser.add_argument("--batch-size", type=int, default=32, help="global sequences per step")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=2)
@@ -50,18 +38,10 @@ def main():
         sys.exit("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev, or scripts/bootstrap.sh)")
 
     with tempfile.TemporaryDirectory(prefix="bench-pretrain-mpi-") as work:
-        demo = os.path.join(work, "demo")
-        subprocess.run([args.bertkit, "demo", "--output", demo, "--force", "--steps", "0"], check=True, capture_output=True)
-        with open(os.path.join(demo, "vocab.txt"), encoding="utf-8") as vocabulary:
-            vocabulary_size = sum(1 for _ in vocabulary)
-        layers, hidden = PRESETS[args.model]
-        model = os.path.join(work, "model.yaml")
-        with open(model, "w") as out:
-            out.write(f"vocab_size: {vocabulary_size}\nhidden_size: {hidden}\nnum_hidden_layers: {layers}\n"
-                      f"num_attention_heads: {hidden // 64}\nintermediate_size: {4 * hidden}\n")
+        data, model, vocabulary_size = demo_model(args.bertkit, work, args.model)
 
         def pretrain(run_dir, batch, threads):
-            return [args.bertkit, "pretrain", "--model", model, "--data", os.path.join(demo, "hdf5", "128_20"),
+            return [args.bertkit, "pretrain", "--model", model, "--data", data,
                     "--run-dir", os.path.join(work, run_dir), "--target-batch-size", str(batch),
                     "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
                     "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw", "--learning-rate", "1e-3",
@@ -69,9 +49,10 @@ def main():
 
         single, double = [], []
         for attempt in range(args.repeat):
-            single.append(float(run(pretrain(f"one{attempt}", args.batch_size, 2))["tokens/s"]))
-            double.append(float(run([mpirun, "--oversubscribe", "--bind-to", "none", "-np", "2"]
-                                    + pretrain(f"two{attempt}", args.batch_size // 2, 1))["tokens/s"]))
+            one = pretrain(f"one{attempt}", args.batch_size, 2)
+            two = [mpirun, "--oversubscribe", "--bind-to", "none", "-np", "2"] + pretrain(f"two{attempt}", args.batch_size // 2, 1)
+            single.append(float(summary_fields(one, ENVIRONMENT)["tokens/s"]))
+            double.append(float(summary_fields(two, ENVIRONMENT)["tokens/s"]))
             print(f"attempt {attempt + 1}: 1 process x 2 threads {single[-1]:,.0f} tokens/s, "
                   f"2 processes x 1 thread {double[-1]:,.0f} tokens/s", file=sys.stderr)
 

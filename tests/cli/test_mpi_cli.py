@@ -167,6 +167,15 @@ def ranks_of(mpirun_pid):
     return found
 
 
+def alive(pid):
+    """Whether process `pid` runs (a zombie does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def wait_for(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -200,7 +209,7 @@ def test_a_killed_rank_ends_the_run_and_resume_continues_it(bertkit, data, tmp_p
         if process.poll() is None:
             process.kill()
     assert process.returncode != 0
-    assert not ranks_of(process.pid)
+    wait_for(lambda: not alive(ranks[0]), 10, "end of rank 0")
 
     resumed = run_ok(mpirun(2, pretrain(bertkit, data, run_dir, *flags, "--max-steps", 10, "--resume")))
     log = (run_dir / "log.txt").read_text()
