@@ -88,8 +88,9 @@ def data(bertkit, tmp_path_factory):
 
 
 def pretrain(bertkit, data, run_dir, *extra):
-    return [bertkit, "pretrain", "--model", data.model, "--data", data.single_rows, "--run-dir", run_dir,
-            "--learning-rate", 1e-2, "--threads", 1, *extra]
+    """`bertkit pretrain` of the tiny model without dropout on the one-row files, 1 thread."""
+    return [str(value) for value in [bertkit, "pretrain", "--model", data.model, "--data", data.single_rows,
+                                     "--run-dir", run_dir, "--learning-rate", 1e-2, "--threads", 1, *extra]]
 
 
 def test_two_processes_train_as_one_with_twice_the_accumulation(bertkit, data, tmp_path):
@@ -103,7 +104,8 @@ def test_two_processes_train_as_one_with_twice_the_accumulation(bertkit, data, t
     the first half of their epoch (8 steps × 4 rows = 32 of the 64 files), where neither reads
     a file twice. A step's losses are the mean over its masked tokens and sentences, however
     they are split into micro-batches, so only the order of the floating-point sums differs.
-    The model has no dropout (the processes would draw the same masks for different rows)."""
+    The model has no dropout (the processes would draw the same masks for different rows).
+    Measured: at most 3e-7 relative (per tensor, in norm)."""
     steps = ["--max-steps", 8, "--checkpoint-interval", 8]
     two = tmp_path / "two"
     result = run_ok(mpirun(2, pretrain(bertkit, data, two, "--target-batch-size", 4, "--accumulation-steps", 2, *steps)))
@@ -115,13 +117,17 @@ def test_two_processes_train_as_one_with_twice_the_accumulation(bertkit, data, t
     assert "2 processes: 8 sequences per step" in (two / "log.txt").read_text()
     assert len(list((two / "tensorboard").iterdir())) == 1
 
+    # Per tensor, the difference's norm within 1e-6 of the tensor's. Not the attention keys'
+    # biases: their gradient is 0 (adding q·b to every score of a softmax row changes nothing),
+    # so both runs fill them with rounding noise that LAMB scales up to the learning rate.
     ours = safetensors_numpy.load_file(str(two / "checkpoints" / "step_8" / "model.safetensors"))
     reference = safetensors_numpy.load_file(str(one / "checkpoints" / "step_8" / "model.safetensors"))
     assert sorted(ours) == sorted(reference)
-    for name, values in reference.items():
-        scale = max(float(numpy.abs(values).max()), 1e-3)
-        difference = float(numpy.abs(ours[name] - values).max())
-        assert difference <= 1e-6 * scale, f"{name}: max difference {difference:.3g} at scale {scale:.3g}"
+    compared = [name for name in reference if not name.endswith("attention.self.key.bias")]
+    assert len(compared) == len(reference) - 2
+    for name in compared:
+        difference = float(numpy.linalg.norm(ours[name] - reference[name]) / numpy.linalg.norm(reference[name]))
+        assert difference <= 1e-6, f"{name}: relative difference {difference:.3g}"
     # The logged losses are the whole step's: those of the single process, to float rounding.
     two_steps, one_steps = step_records(two), step_records(one)
     assert sorted(two_steps) == sorted(one_steps) == list(range(1, 9))
@@ -130,16 +136,16 @@ def test_two_processes_train_as_one_with_twice_the_accumulation(bertkit, data, t
         reference_fields = dict(field.split("=") for field in one_steps[step].split(" "))
         for key in ("loss", "mlm_loss", "nsp_loss", "grad_norm"):
             assert float(ours_fields[key]) == pytest.approx(float(reference_fields[key]), rel=1e-5), (step, key)
-    # Each rank's data position: 16 one-row files of its epoch served.
-    with open(two / "checkpoints" / "step_8" / "state.json") as state:
-        text = state.read()
-    assert '"data_positions": [{"epoch": 0, "file_step": 16, "row": 0,' in text, text
+    # Each rank's data position: 32 one-row files of its epoch served.
+    position = '{"epoch": 0, "file_step": 32, "row": 0, "rows_served": 32}'
+    state = (two / "checkpoints" / "step_8" / "state.json").read_text()
+    assert f'"data_positions": [{position}, {position}]' in state, state
 
 
 def test_data_create_under_two_processes_writes_the_same_files(bertkit, data, tmp_path):
     arguments = [bertkit, "data", "create", data.shards, "--vocab", data.vocab, "--dupe-factor", 2, "--threads", 1]
     result = run_ok(mpirun(2, [*arguments, "--output", tmp_path / "two"]))
-    run_ok([*arguments, "--output", tmp_path / "one", "--quiet"])
+    run_ok([str(value) for value in [*arguments, "--output", tmp_path / "one", "--quiet"]])
     names = sorted(os.listdir(tmp_path / "one"))
     assert len(names) > 2 and sorted(os.listdir(tmp_path / "two")) == names
     for name in names:
@@ -188,8 +194,13 @@ def wait_for(predicate, timeout, what):
 def test_a_killed_rank_ends_the_run_and_resume_continues_it(bertkit, data, tmp_path):
     """SIGKILL to rank 1 after the checkpoint of step 5: mpirun ends rank 0 and exits non-zero
     within 60 s; `--resume` under two processes then repeats steps 6 to 10 of an uninterrupted
-    two-process run exactly (every process's data position comes back)."""
-    flags = ["--target-batch-size", 4, "--accumulation-steps", 2, "--checkpoint-interval", 5]
+    two-process run exactly (every process's data position comes back); a single process
+    resuming that continues at the next epoch."""
+    # A constant learning rate without warm-up: the schedule does not depend on max_steps, so
+    # the run stopped by the kill follows the 10-step reference.
+    config = tmp_path / "constant.yaml"
+    config.write_text("schedule: constant\nwarmup_proportion: 0\n")
+    flags = ["--config", config, "--target-batch-size", 4, "--accumulation-steps", 2, "--checkpoint-interval", 5]
     reference = tmp_path / "reference"
     run_ok(mpirun(2, pretrain(bertkit, data, reference, *flags, "--max-steps", 10)))
 
@@ -219,6 +230,12 @@ def test_a_killed_rank_ends_the_run_and_resume_continues_it(bertkit, data, tmp_p
     for step in range(resumed_at + 1, 11):
         assert ours[step] == expected[step], f"step {step}"
 
+    # One process cannot take up two processes' positions: it starts the next epoch, and says so.
+    alone = run_ok(pretrain(bertkit, data, run_dir, *flags, "--max-steps", 12, "--resume"))
+    assert "step=12/12" in alone.stdout
+    assert ("the checkpoint was written by 2 process(es), this run has 1: the order of files depends on their number, "
+            "so the data starts afresh at epoch 1") in (run_dir / "log.txt").read_text()
+
 
 def test_a_failing_rank_ends_the_others_waiting_for_it(bertkit, data, tmp_path):
     """Rank 1 (MPMD: its own command line) is given data that does not exist: it reports the
@@ -226,7 +243,7 @@ def test_a_failing_rank_ends_the_others_waiting_for_it(bertkit, data, tmp_path):
     ends too, within 60 s."""
     run_dir = tmp_path / "run"
     good = pretrain(bertkit, data, run_dir, "--target-batch-size", 4, "--accumulation-steps", 2, "--max-steps", 100)
-    bad = [str(value) for value in good]
+    bad = list(good)
     bad[bad.index("--data") + 1] = str(tmp_path / "missing")
     started = time.monotonic()
     result = run(mpirun(1, good, bad), timeout=60)
