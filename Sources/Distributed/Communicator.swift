@@ -16,9 +16,10 @@ public protocol Communicator: AnyObject {
     /// This process's index among those on its machine: the device it uses.
     var localRank: Int { get }
 
-    /// Replaces each element of `values` by its sum over all processes.
+    /// Replaces each element of `values` by its sum over all processes, the values travelling
+    /// and summed in `precision`.
     /// - Throws: `BERTKitError` when the transport fails.
-    func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws
+    func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>, precision: ReductionPrecision) throws
     /// Replaces each element of `values` by its sum over all processes.
     /// - Throws: `BERTKitError` when the transport fails.
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws
@@ -40,6 +41,12 @@ public protocol Communicator: AnyObject {
 extension Communicator {
     /// Whether other processes share the work.
     public var isDistributed: Bool { worldSize > 1 }
+
+    /// Replaces each element of `values` by its sum over all processes, in fp32.
+    /// - Throws: `BERTKitError` when the transport fails.
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws {
+        try allReduceSum(values, precision: .fp32)
+    }
 
     /// Replaces each element of `values` by its mean over all processes.
     /// - Throws: `BERTKitError` when the transport fails.

@@ -11,12 +11,16 @@ import Support
 /// Made once per process, after which MPI is initialised (`MPI_Init_thread`) at the
 /// funneled level: only the thread that made the communicator calls MPI (the data loader's
 /// reading thread never does). Errors are returned as codes, so that each failed operation
-/// is reported by name. Buffers longer than MPI's 32-bit counts go in chunks.
+/// is reported by name. Buffers longer than MPI's 32-bit counts go in chunks. A bf16
+/// reduction rounds the values into a buffer of bfloat16 values and sums them with an
+/// operation of BERTKit's (the shim's `bk_bfloat16_sum`).
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let worldSize: Int
     public let localRank: Int
     private let world = bk_mpi_comm_world()
+    /// The bfloat16 sum, an operation MPI does not have.
+    private var bfloat16Sum: MPI_Op?
     private var finalized = false
 
     /// Initialises MPI; `localRank` is what the launcher said (MPI does not know it).
@@ -43,16 +47,32 @@ public final class MPICommunicator: Communicator {
         self.localRank = localRank
     }
 
-    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws {
-        try allReduce(values, type: bk_mpi_float())
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>, precision: ReductionPrecision) throws {
+        guard let base = values.baseAddress else { return }
+        switch precision {
+        case .fp32:
+            try allReduce(values, type: bk_mpi_float(), operation: bk_mpi_sum())
+        case .bf16:
+            if bfloat16Sum == nil {
+                var operation: MPI_Op?
+                try Self.check(bk_mpi_bfloat16_sum(&operation), "MPI_Op_create")
+                bfloat16Sum = operation
+            }
+            var rounded = [UInt16](repeating: 0, count: values.count)
+            try rounded.withUnsafeMutableBufferPointer { buffer in
+                bk_to_bfloat16(base, buffer.baseAddress, values.count)
+                try allReduce(buffer, type: bk_mpi_uint16(), operation: bfloat16Sum!)
+                bk_from_bfloat16(buffer.baseAddress, base, values.count)
+            }
+        }
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {
-        try allReduce(values, type: bk_mpi_double())
+        try allReduce(values, type: bk_mpi_double(), operation: bk_mpi_sum())
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Int64>) throws {
-        try allReduce(values, type: bk_mpi_int64())
+        try allReduce(values, type: bk_mpi_int64(), operation: bk_mpi_sum())
     }
 
     public func broadcast(_ bytes: [UInt8], from root: Int) throws -> [UInt8] {
@@ -80,14 +100,17 @@ public final class MPICommunicator: Communicator {
     public func finalize() {
         guard !finalized else { return }
         finalized = true
+        if bfloat16Sum != nil { MPI_Op_free(&bfloat16Sum) }
         MPI_Finalize()
     }
 
-    /// Sums `values` over all processes in place, in chunks MPI's counts can hold.
-    private func allReduce<Element>(_ values: UnsafeMutableBufferPointer<Element>, type: MPI_Datatype) throws {
+    /// Reduces `values` over all processes in place with `operation`, in chunks MPI's counts
+    /// can hold.
+    private func allReduce<Element>(_ values: UnsafeMutableBufferPointer<Element>, type: MPI_Datatype,
+                                    operation: MPI_Op) throws {
         guard let base = values.baseAddress else { return }
         for chunk in Self.chunks(values.count) {
-            try Self.check(MPI_Allreduce(bk_mpi_in_place(), base + chunk.lowerBound, Int32(chunk.count), type, bk_mpi_sum(),
+            try Self.check(MPI_Allreduce(bk_mpi_in_place(), base + chunk.lowerBound, Int32(chunk.count), type, operation,
                                          world), "MPI_Allreduce")
         }
     }

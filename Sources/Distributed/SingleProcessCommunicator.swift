@@ -12,7 +12,7 @@ public final class SingleProcessCommunicator: Communicator {
 
     public init() {}
 
-    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws {}
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>, precision: ReductionPrecision) throws {}
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {}
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Int64>) throws {}
     public func broadcast(_ bytes: [UInt8], from root: Int) throws -> [UInt8] { bytes }

@@ -39,7 +39,8 @@ import Tensor
 /// are weighted by their shares of the masked tokens and sentences of the whole step over
 /// all processes (the counts are summed first), so that summing the gradients over the
 /// processes (one all-reduce of the flat gradient buffer, before clipping) gives exactly the
-/// gradient of one process running W × accumulation_steps micro-batches; the losses logged
+/// gradient of one process running W × accumulation_steps micro-batches (in fp32; with
+/// `allreduce_dtype: bf16` the gradients travel and are summed in bfloat16); the losses logged
 /// are the whole step's, and every process takes the same decisions (clipping, skipping,
 /// stopping on a signal any of them received). `target_batch_size` is per process, as
 /// NVIDIA's `train_batch_size` is per GPU: a step trains on W times as many sequences.
@@ -390,7 +391,8 @@ public final class Pretrainer {
         if communicator.isDistributed {
             let gradients = model.parameters.gradients
             try communicator.allReduceSum(UnsafeMutableBufferPointer(
-                start: gradients.address.assumingMemoryBound(to: Float.self), count: gradients.count))
+                start: gradients.address.assumingMemoryBound(to: Float.self), count: gradients.count),
+                precision: configuration.allReduceDType)
             let sums = try communicator.allReduceSum([Double(maskedLoss), Double(sentenceLoss)])
             (maskedLoss, sentenceLoss) = (Float(sums[0]), Float(sums[1]))
         }

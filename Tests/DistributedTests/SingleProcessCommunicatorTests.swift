@@ -17,6 +17,9 @@ extension DistributedTests {
             #expect(floats == [1.5, -2, 0.25])
             try floats.withUnsafeMutableBufferPointer { try communicator.allReduceSum($0) }
             #expect(floats == [1.5, -2, 0.25])
+            var unrounded: [Float] = [1.001]
+            try unrounded.withUnsafeMutableBufferPointer { try communicator.allReduceSum($0, precision: .bf16) }
+            #expect(unrounded == [1.001])
             #expect(try communicator.allReduceSum([0.5, 1e300]) == [0.5, 1e300])
             #expect(try communicator.allReduceSum([7, Int.max]) == [7, Int.max])
             #expect(try communicator.allGather([4, 5, 6]) == [[4, 5, 6]])
