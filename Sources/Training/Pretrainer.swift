@@ -195,9 +195,10 @@ public final class Pretrainer {
                                            rank: communicator.rank, worldSize: communicator.worldSize,
                                            position: state.dataPositions[communicator.rank])
         if loader.paths.count % communicator.worldSize != 0 {
-            warnings.append("\(loader.paths.count) training files for \(communicator.worldSize) processes: the processes read "
-                            + "some files more often than others in an epoch; a file count that is a multiple of the "
-                            + "process count reads each file once per pass")
+            warnings.append("\(loader.paths.count) training files for \(communicator.worldSize) processes: the processes' "
+                            + "passes over the files overlap (some files come round again before others are read once); "
+                            + "with a file count that is a multiple of the process count, every \(loader.paths.count) "
+                            + "files read together are all the files")
         }
         validationLoader = try configuration.validationData.map {
             try PretrainingDataLoader(directory: $0, split: .validation, configuration: modelConfiguration,
