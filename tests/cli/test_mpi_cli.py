@@ -25,8 +25,8 @@ pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun is not installed 
                                                       "libopenmpi-dev, or scripts/bootstrap.sh)")
 ENVIRONMENT = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
 ROWS = 64
-# The relative difference bf16 gradients make after 4 steps: measured MEASURED.
-BF16_TOLERANCE = 1e-2
+# The relative difference bf16 gradients make after 4 steps: measured 3.2e-5.
+BF16_TOLERANCE = 1e-3
 
 
 def mpirun(processes, *commands):
