@@ -22,9 +22,13 @@ import Support
 public struct LaunchEnvironment: Sendable, Equatable {
     /// What started the process.
     public enum Launcher: String, Sendable {
+        /// Started plainly: one process, MPI left alone.
         case none = "none"
+        /// Open MPI's `mpirun` (or `mpiexec`).
         case openMPI = "mpirun (Open MPI)"
+        /// MPICH's or Intel MPI's Hydra launcher.
         case pmi = "a PMI launcher"
+        /// SLURM's `srun`.
         case slurm = "srun (SLURM)"
     }
 

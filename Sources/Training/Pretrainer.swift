@@ -197,8 +197,8 @@ public final class Pretrainer {
         if loader.paths.count % communicator.worldSize != 0 {
             warnings.append("\(loader.paths.count) training files for \(communicator.worldSize) processes: the processes' "
                             + "passes over the files overlap (some files come round again before others are read once); "
-                            + "with a file count that is a multiple of the process count, every \(loader.paths.count) "
-                            + "files read together are all the files")
+                            + "with a file count that is a multiple of the process count, they read every file once "
+                            + "before any file again")
         }
         validationLoader = try configuration.validationData.map {
             try PretrainingDataLoader(directory: $0, split: .validation, configuration: modelConfiguration,
