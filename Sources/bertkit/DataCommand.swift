@@ -33,8 +33,9 @@ struct DataCreateCommand: ParsableCommand {
             root attributes record the layout, label meaning, lengths, seed and vocabulary.
             A shard's generator comes from --seed and the shard's name: the output is the
             same for any --threads. Each shard is one task; memory holds a few shards.
-            Under `mpirun -np N` (or `srun`) the N processes share the shards, rank r
-            making the r-th, (r+N)-th, … of the inputs in order; the files are the same.
+            Under `mpirun -np N` (or `srun`) the N processes share the shards,
+            rank r making the r-th, (r+N)-th, … of the inputs in order; the files
+            are the same.
 
             Examples:
               bertkit data create shards/ --vocab vocab.txt --output hdf5/128_20

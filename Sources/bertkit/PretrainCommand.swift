@@ -38,14 +38,15 @@ struct PretrainCommand: ParsableCommand {
             from the data's, the rows of the tokens both share are kept and the others start
             fresh, and the log says how many of each.
 
-            Data parallel: `mpirun -np N bertkit pretrain …` (or `srun` under SLURM) runs N
-            processes, each reading its own files (rank r the file (f·N + r) mod n at file
-            step f, NVIDIA's order) and summing the gradients of every step over all of them
-            (MPI all-reduce), so a step is that of one process with N times the
-            accumulation steps. --target-batch-size is per process; give each --threads of
-            its own cores. Rank 0 alone writes the run directory (shared by all) and prints;
-            an error in any process ends them all. --resume with as many processes continues
-            exactly; with another number, at the start of the next epoch.
+            Data parallel: `mpirun -np N bertkit pretrain …` (or `srun` under SLURM)
+            runs N processes, each reading its own files (rank r the file (f·N + r)
+            mod n at file step f, NVIDIA's order) and summing the gradients of every
+            step over all of them (MPI all-reduce), so a step is that of one process
+            with N times the accumulation steps. --target-batch-size is per process;
+            give each --threads of its own cores. Rank 0 alone writes the run
+            directory (shared by all) and prints; an error in any process ends them
+            all. --resume with as many processes continues exactly; with another
+            number, at the start of the next epoch.
 
             Examples:
               bertkit pretrain --model tiny --data hdf5/128_20 --validation-data hdf5/val \\
