@@ -41,7 +41,8 @@ struct DataCreateCommand: ParsableCommand {
               bertkit data create shards/ --vocab vocab.txt --output hdf5/128_20
               bertkit data create shards/ --vocab vocab.txt --phase 2 --output hdf5/512_80
               bertkit data create shards/ --character-bert --mlm-vocab mlm_vocab.txt --output hdf5/cb
-              mpirun -np 4 bertkit data create shards/ --vocab vocab.txt --threads 1 --output hdf5/128_20
+              mpirun -np 4 bertkit data create shards/ --vocab vocab.txt \\
+                  --threads 1 --output hdf5/128_20
             """)
 
     @Argument(help: "Formatted shard files, or directories of them (their .txt files).")

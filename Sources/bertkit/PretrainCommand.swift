@@ -54,8 +54,8 @@ struct PretrainCommand: ParsableCommand {
                   --max-steps 1000 --learning-rate 1e-3
               bertkit pretrain --run-dir runs/tiny --resume
               bertkit pretrain --phase 2 --data hdf5/512_80 --run-dir runs/base
-              mpirun -np 2 bertkit pretrain --model tiny --data hdf5/128_20 --run-dir runs/dp \\
-                  --threads 1
+              mpirun -np 2 bertkit pretrain --model tiny --data hdf5/128_20 \\
+                  --run-dir runs/dp --threads 1
             """)
 
     @Option(parsing: .upToNextOption, help: "YAML configuration files, later ones winning over earlier ones.")
