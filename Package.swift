@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
@@ -40,18 +44,19 @@ let package = Package(
                 "Support", "Tokenizers", "CBzip2", "CExpat", "CCurl", "CSampleCorpus",
             ]),
         .target(name: "Tokenizers", dependencies: ["Support"]),
-        .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
+        .target(name: "PretrainingData", dependencies: ["Distributed", "Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
+        .target(name: "Distributed", dependencies: ["Support", "CMPI"]),
         .target(
             name: "Training",
-            dependencies: ["Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
+            dependencies: ["Distributed", "Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
                            .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
+                "Corpus", "Distributed", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -63,6 +68,7 @@ let package = Package(
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Support"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "PretrainingData", "Tensor", "Interop",
                                                        "Tokenizers", "Support"]),

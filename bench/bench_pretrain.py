@@ -16,24 +16,17 @@ OPENBLAS_CORETYPE is removed from both commands' environment (see bench_train_st
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
-from benchlib import RELEASE_BINARY, machine, require_binary
+from benchlib import PRESETS, RELEASE_BINARY, demo_model, machine, require_binary, summary_fields
 
-# BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
-PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "base": (12, 768)}
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
 
 
 def run(command):
     """The fields of the key=value line a command prints last on stdout."""
-    result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    line = result.stdout.strip().splitlines()[-1]
-    return dict(field.split("=", 1) for field in line.split()[1:])
+    return summary_fields(command, ENVIRONMENT)
 
 
 def main():
@@ -48,16 +41,7 @@ def main():
     require_binary(args.bertkit)
 
     with tempfile.TemporaryDirectory(prefix="bench-pretrain-") as work:
-        demo = os.path.join(work, "demo")
-        subprocess.run([args.bertkit, "demo", "--output", demo, "--force"], check=True, capture_output=True)
-        with open(os.path.join(demo, "vocab.txt"), encoding="utf-8") as vocabulary:
-            vocabulary_size = sum(1 for _ in vocabulary)
-        layers, hidden = PRESETS[args.model]
-        model = os.path.join(work, "model.yaml")
-        with open(model, "w") as out:
-            out.write(f"vocab_size: {vocabulary_size}\nhidden_size: {hidden}\nnum_hidden_layers: {layers}\n"
-                      f"num_attention_heads: {hidden // 64}\nintermediate_size: {4 * hidden}\n")
-        data = os.path.join(demo, "hdf5", "128_20")
+        data, model, vocabulary_size = demo_model(args.bertkit, work, args.model)
         threads = ["--threads", str(args.threads)]
         pretrain_rates, step_rates = [], []
         for attempt in range(args.repeat):

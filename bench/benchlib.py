@@ -78,3 +78,33 @@ def paragraph_text(bertkit, work, copies):
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(text * copies)
     return path
+
+
+# BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
+PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "base": (12, 768)}
+
+
+def demo_model(bertkit, work, preset):
+    """Runs `bertkit demo` (no training) into work/demo and writes work/model.yaml, a model of
+    `preset`'s sizes with the demo vocabulary's size. Returns the demo's phase-1 HDF5
+    directory, the model file and the vocabulary size."""
+    demo = os.path.join(work, "demo")
+    subprocess.run([bertkit, "demo", "--output", demo, "--force", "--steps", "0"], check=True, capture_output=True)
+    with open(os.path.join(demo, "vocab.txt"), encoding="utf-8") as vocabulary:
+        vocabulary_size = sum(1 for _ in vocabulary)
+    layers, hidden = PRESETS[preset]
+    model = os.path.join(work, "model.yaml")
+    with open(model, "w") as out:
+        out.write(f"vocab_size: {vocabulary_size}\nhidden_size: {hidden}\nnum_hidden_layers: {layers}\n"
+                  f"num_attention_heads: {hidden // 64}\nintermediate_size: {4 * hidden}\n")
+    return os.path.join(demo, "hdf5", "128_20"), model, vocabulary_size
+
+
+def summary_fields(command, env):
+    """The fields of the key=value line a command prints last on stdout; exits with its
+    standard error when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
+    line = result.stdout.strip().splitlines()[-1]
+    return dict(field.split("=", 1) for field in line.split()[1:])

@@ -13,6 +13,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev  # dump downloads and their checksums
   libhdf5-dev libdeflate-dev        # pre-training data files (HDF5, deflated chunks)
   libopenblas-dev   # sgemm for the CPU backend's matrix products
+  libopenmpi-dev openmpi-bin        # multi-process training (mpirun) over MPI
 )
 
 missing=()

@@ -1,3 +1,4 @@
+import Distributed
 import Support
 import Tokenizers
 
@@ -9,6 +10,10 @@ import Tokenizers
 /// complete. A shard's generator is seeded from the seed and the shard's file name, so the
 /// output is the same whatever the thread count or the other shards given. At most a few
 /// shards are in memory at once.
+///
+/// Several processes (`communicator`, under `mpirun` or `srun`) share the shards: of the input
+/// files in order, rank r makes those at indices r, r + W, …; the files are those one process
+/// would write, and every process returns the summary of every shard.
 public struct PretrainingDataCreator {
     /// Where the vocabulary came from, recorded in every file.
     public struct VocabularySource: Sendable {
@@ -54,6 +59,8 @@ public struct PretrainingDataCreator {
     public var threads = WorkerThread.processorCount
     /// Replace existing output files.
     public var overwrite = false
+    /// The processes sharing the shards.
+    public var communicator: any Communicator = SingleProcessCommunicator()
 
     public init(options: InstanceOptions, vocabulary: TokenVocabulary, vocabularySource: VocabularySource, lowercase: Bool) {
         self.options = options
@@ -74,10 +81,10 @@ public struct PretrainingDataCreator {
     public func run(inputs: [String], outputDirectory: String, progress: ProgressReporter) throws -> Summary {
         if let problem = options.problem { throw BERTKitError(problem) }
         let start = MonotonicClock.now()
-        let files = try FileSystem.textFiles(inputs)
+        let allFiles = try FileSystem.textFiles(inputs)
         try FileSystem.createDirectory(outputDirectory)
         var outputs: [String: String] = [:]
-        for file in files {
+        for file in allFiles {
             let output = outputDirectory + "/" + Self.outputName(of: file)
             if let other = outputs[output] {
                 throw BERTKitError(file: file, "has the same name as \(other): both would be written to \(output)")
@@ -87,6 +94,9 @@ public struct PretrainingDataCreator {
             }
             outputs[output] = file
         }
+        // No process writes before every one has checked that no output exists.
+        try communicator.barrier()
+        let files = stride(from: communicator.rank, to: allFiles.count, by: communicator.worldSize).map { allFiles[$0] }
         let totalBytes = files.reduce(0) { $0 + (FileSystem.size($1) ?? 0) }
         var summary = Summary()
         try OrderedPipeline.run(
@@ -113,8 +123,32 @@ public struct PretrainingDataCreator {
                 let eta = totalBytes > done && rate > 0 ? ", ETA \(Formatting.duration(Double(totalBytes - done) / rate))" : ""
                 progress.update("\(summary.shards.count)/\(files.count) shards, \(summary.total(\.instances)) instances, \(Formatting.fixed(rate / 1e6, 2)) MB/s of text\(eta)")
             })
+        if communicator.isDistributed { summary.shards = try gathered(summary.shards, of: allFiles, in: outputDirectory) }
         summary.seconds = MonotonicClock.now() - start
         return summary
+    }
+
+    /// Every process's `shards` summaries together, in the order of `files` (all the inputs),
+    /// their outputs in `outputDirectory`.
+    private func gathered(_ shards: [ShardSummary], of files: [String], in outputDirectory: String) throws -> [ShardSummary] {
+        let fields: [WritableKeyPath<ShardSummary, Int>] = [\.documents, \.instances, \.tokens, \.predictions, \.randomNext,
+                                                            \.unknownTokens, \.textBytes, \.fileBytes]
+        let width = fields.count + 1
+        let index = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
+        var values = [Int](repeating: 0, count: files.count * width)
+        for shard in shards {
+            let base = index[shard.input]! * width
+            values[base] = shard.output == nil ? 0 : 1
+            for (offset, field) in fields.enumerated() { values[base + 1 + offset] = shard[keyPath: field] }
+        }
+        values = try communicator.allReduceSum(values)
+        return files.enumerated().map { number, file in
+            var shard = ShardSummary(input: file)
+            let base = number * width
+            if values[base] == 1 { shard.output = outputDirectory + "/" + Self.outputName(of: file) }
+            for (offset, field) in fields.enumerated() { shard[keyPath: field] = values[base + 1 + offset] }
+            return shard
+        }
     }
 
     /// A shard's datasets, ready to write, and what it gave.

@@ -54,7 +54,7 @@ public enum HuggingFaceImport {
         }
         let state = TrainingState(phase: 1, step: 0, globalStep: step, optimizerSteps: 0, skippedSteps: 0,
                                   consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
-                                  dataPosition: DataPosition(), configuration: "# imported by bertkit import hf from \(directory)\n")
+                                  dataPositions: [DataPosition()], configuration: "# imported by bertkit import hf from \(directory)\n")
         let checkpoint = try store.write(
             step: step, model: model.parameters.namedValues,
             optimizer: OptimizerState(bufferNames: AdamHyperparameters.bufferNames).tensors(for: model.parameters),

@@ -1,3 +1,4 @@
+import Distributed
 import Model
 import PretrainingData
 import Support
@@ -31,6 +32,25 @@ import Tensor
 /// run stops. Every checkpoint_interval steps, and at the last, the validation data is
 /// evaluated and a checkpoint written, unless that step was skipped: a checkpoint always
 /// follows a finite step.
+///
+/// Data parallel (`communicator` with W > 1 processes, started by `mpirun` or `srun`): every
+/// process holds the whole model, starts from the same weights and reads its own files
+/// (NVIDIA's order: rank r reads file (f·W + r) mod n at file step f). A step's micro-batches
+/// are weighted by their shares of the masked tokens and sentences of the whole step over
+/// all processes (the counts are summed first), so that summing the gradients over the
+/// processes (one all-reduce of the flat gradient buffer, before clipping) gives exactly the
+/// gradient of one process running W × accumulation_steps micro-batches (in fp32; with
+/// `allreduce_dtype: bf16` the gradients travel and are summed in bfloat16); the losses logged
+/// are the whole step's, and every process takes the same decisions (clipping, skipping,
+/// stopping on a signal any of them received). `target_batch_size` is per process, as
+/// NVIDIA's `train_batch_size` is per GPU: a step trains on W times as many sequences.
+/// Validation splits the validation files between the processes and sums their metrics.
+/// Rank 0 alone writes config.yaml, log.txt, TensorBoard files and checkpoints, and reports
+/// progress; the run directory must be on a file system every process sees. A checkpoint
+/// keeps every process's data position; resumed by as many processes, the run continues
+/// exactly; resumed by another number, it continues at the start of the epoch after the
+/// furthest one any process had reached (the order of files depends on W). Every process
+/// starts with the same dropout generator, so the processes draw the same dropout masks.
 public final class Pretrainer {
     /// The resolved configuration.
     public let configuration: PretrainingConfiguration
@@ -47,8 +67,11 @@ public final class Pretrainer {
     /// What each checkpoint carries besides the weights: model.json, the vocabulary, the
     /// tokenizer settings.
     private let modelDescription: ModelDescription
-    private let tensorBoard: TensorBoardWriter
+    /// The TensorBoard files; nil in the processes after rank 0.
+    private let tensorBoard: TensorBoardWriter?
     private let log: RunLog
+    /// The processes training together.
+    private let communicator: any Communicator
     private var state: TrainingState
     private var lastCheckpoint: Checkpoint?
 
@@ -72,11 +95,13 @@ public final class Pretrainer {
     }
 
     /// Sets the run up as the type's summary describes, on `backend`, reporting to
-    /// `progress` and `<run-dir>/log.txt`.
+    /// `progress` and `<run-dir>/log.txt`, as one of `communicator`'s processes.
     /// - Throws: `BERTKitError` for a missing run directory or data, data that does not fit
-    ///   the model, a run directory that already holds checkpoints without `resume`, or a
-    ///   checkpoint that cannot be read (naming an older one when there is one).
-    public init(configuration: PretrainingConfiguration, backend: Backend, resume: Bool, progress: ProgressReporter) throws {
+    ///   the model, a run directory that already holds checkpoints without `resume`, a
+    ///   checkpoint that cannot be read (naming an older one when there is one), or processes
+    ///   that see different checkpoints.
+    public init(configuration: PretrainingConfiguration, backend: Backend, resume: Bool, progress: ProgressReporter,
+                communicator: any Communicator = SingleProcessCommunicator()) throws {
         guard let runDirectory = configuration.runDirectory else {
             throw BERTKitError("pre-training needs a run directory for its checkpoints and logs: give --run-dir or run_dir")
         }
@@ -85,6 +110,12 @@ public final class Pretrainer {
         }
         let checkpoints = CheckpointStore(runDirectory: runDirectory, backend: backend, keep: configuration.keepCheckpoints)
         let start = try Self.start(configuration, checkpoints: checkpoints, resume: resume)
+        let startPath = start.checkpoint?.path ?? ""
+        let rootStartPath = try communicator.broadcast(startPath, from: 0)
+        guard rootStartPath == startPath else {
+            throw BERTKitError(file: runDirectory, "rank 0 starts from '\(rootStartPath)' but rank \(communicator.rank) from "
+                               + "'\(startPath)': every process must see the same run directory (a shared file system)")
+        }
 
         let firstFile = try PretrainingFile(path: try PretrainingDataLoader.filePaths(in: data, split: .training)[0])
         var modelConfiguration = try ModelConfigurationFile.resolve(model: configuration.model,
@@ -110,14 +141,15 @@ public final class Pretrainer {
                                + "\(modelConfiguration.maxPositions) position embeddings")
         }
         let (modelDescription, vocabularyProblem) = ModelDescription.fromData(firstFile, configuration: modelConfiguration)
-        let warnings = vocabularyProblem.map { ["checkpoints will carry no vocabulary: \($0)"] } ?? []
+        var warnings = vocabularyProblem.map { ["checkpoints will carry no vocabulary: \($0)"] } ?? []
 
         let model = try BertForPreTraining(configuration: modelConfiguration, backend: backend,
                                            seed: UInt64(truncatingIfNeeded: configuration.seed))
         let optimizer = configuration.makeOptimizer()
         var state = TrainingState(phase: configuration.phase, step: 0, globalStep: 0, optimizerSteps: 0, skippedSteps: 0,
                                   consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
-                                  dataPosition: DataPosition(), configuration: configuration.yaml)
+                                  dataPositions: Array(repeating: DataPosition(), count: communicator.worldSize),
+                                  configuration: configuration.yaml)
         switch start {
         case .fresh:
             break
@@ -129,6 +161,13 @@ public final class Pretrainer {
             optimizer.state.stepCount = state.optimizerSteps
             model.dropoutGenerator.state = state.dropoutGenerator
             notes.append("resuming phase \(state.phase) at step \(state.step) from \(checkpoint.path)")
+            if state.dataPositions.count != communicator.worldSize {
+                let epoch = state.dataPositions.map(\.epoch).max()! + 1
+                notes.append("the checkpoint was written by \(state.dataPositions.count) process(es), this run has "
+                             + "\(communicator.worldSize): the order of files depends on their number, so the data starts "
+                             + "afresh at epoch \(epoch)")
+                state.dataPositions = Array(repeating: DataPosition(epoch: epoch), count: communicator.worldSize)
+            }
         case .initialize(let checkpoint, let withMoments):
             var transfer = WeightTransfer(adaptsHeads: true, vocabulary: nil)
             if FileSystem.exists(checkpoint.path + "/" + ModelDescription.configurationFileName),
@@ -149,22 +188,36 @@ public final class Pretrainer {
             notes += transferNotes
         }
 
-        let position = state.dataPosition
         let seed = UInt64(truncatingIfNeeded: configuration.seed)
         loader = try PretrainingDataLoader(directory: data, split: .training, configuration: modelConfiguration,
                                            sequenceLength: configuration.sequenceLength,
-                                           maxPredictions: configuration.maxPredictions, seed: seed, position: position)
+                                           maxPredictions: configuration.maxPredictions, seed: seed,
+                                           rank: communicator.rank, worldSize: communicator.worldSize,
+                                           position: state.dataPositions[communicator.rank])
+        if loader.paths.count % communicator.worldSize != 0 {
+            warnings.append("\(loader.paths.count) training files for \(communicator.worldSize) processes: the processes' "
+                            + "passes over the files overlap (some files come round again before others are read once); "
+                            + "with a file count that is a multiple of the process count, they read every file once "
+                            + "before any file again")
+        }
         validationLoader = try configuration.validationData.map {
             try PretrainingDataLoader(directory: $0, split: .validation, configuration: modelConfiguration,
                                       sequenceLength: configuration.sequenceLength,
                                       maxPredictions: configuration.maxPredictions, seed: seed)
         }
-        try FileSystem.createDirectory(runDirectory)
-        let configurationFile = try OutputFile(path: runDirectory + "/config.yaml", overwrite: true)
-        try configurationFile.write(configuration.yaml)
-        try configurationFile.commit()
-        log = try RunLog(path: runDirectory + "/log.txt", progress: progress, interval: configuration.logInterval)
-        tensorBoard = try TensorBoardWriter(directory: runDirectory + "/tensorboard")
+        if communicator.rank == 0 {
+            try FileSystem.createDirectory(runDirectory)
+            let configurationFile = try OutputFile(path: runDirectory + "/config.yaml", overwrite: true)
+            try configurationFile.write(configuration.yaml)
+            try configurationFile.commit()
+            log = try RunLog(path: runDirectory + "/log.txt", progress: progress, interval: configuration.logInterval)
+            tensorBoard = try TensorBoardWriter(directory: runDirectory + "/tensorboard")
+        } else {
+            log = try RunLog(path: nil, progress: ProgressReporter(enabled: false, warningSink: { _ in }),
+                             interval: configuration.logInterval)
+            tensorBoard = nil
+        }
+        self.communicator = communicator
 
         self.configuration = configuration
         self.runDirectory = runDirectory
@@ -176,14 +229,17 @@ public final class Pretrainer {
         schedule = configuration.learningRateSchedule
         clipping = GradientClipping(maxNorm: configuration.maxGradientNorm)
         lastCheckpoint = try checkpoints.latest
-        if case .resume = start { tensorBoard.restart(at: state.globalStep + 1) }
+        if case .resume = start { tensorBoard?.restart(at: state.globalStep + 1) }
 
         let parameterCount = model.parameters.parameters.reduce(0) { $0 + $1.count }
         log.message("pretrain: configuration\n" + configuration.yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         log.message("pretrain: \(modelConfiguration.isCharacterBERT ? "CharacterBERT" : "BERT") \(configuration.model), "
                     + "\(parameterCount) parameters, vocabulary \(modelConfiguration.vocabularySize); "
-                    + "\(loader.paths.count) training files, \(loader.rowCount(epoch: 0)) sequences per epoch; "
-                    + "batch \(configuration.targetBatchSize) = \(configuration.accumulationSteps) × \(configuration.microBatchSize)")
+                    + "\(loader.paths.count) training files, \(loader.rowCount(epoch: 0)) sequences per epoch"
+                    + (communicator.isDistributed ? " and process" : "") + "; batch \(configuration.targetBatchSize) = "
+                    + "\(configuration.accumulationSteps) × \(configuration.microBatchSize)"
+                    + (communicator.isDistributed ? " per process, \(communicator.worldSize) processes: "
+                       + "\(configuration.targetBatchSize * communicator.worldSize) sequences per step" : ""))
         for note in notes { log.message("pretrain: " + note) }
         for warning in warnings { log.warning(warning) }
     }
@@ -193,6 +249,14 @@ public final class Pretrainer {
         case fresh
         case resume(Checkpoint)
         case initialize(Checkpoint, withMoments: Bool)
+
+        /// The checkpoint started from, nil for a fresh start.
+        var checkpoint: Checkpoint? {
+            switch self {
+            case .fresh: nil
+            case .resume(let checkpoint), .initialize(let checkpoint, _): checkpoint
+            }
+        }
     }
 
     /// Where a run of `configuration` starts, as the type's summary says.
@@ -227,13 +291,13 @@ public final class Pretrainer {
     ///   or too many steps in a row were not finite (naming the last good checkpoint).
     public func run(stopRequested: () -> Int32? = { nil }) throws -> Summary {
         let microBatch = configuration.microBatchSize
-        let tokensPerStep = configuration.targetBatchSize * configuration.sequenceLength
+        let tokensPerStep = configuration.targetBatchSize * configuration.sequenceLength * communicator.worldSize
         var summary = Summary(stoppedBy: nil, steps: 0, lastStep: state.step, lastLoss: nil, tokensPerSecond: nil,
                               checkpoint: lastCheckpoint?.path, validation: nil)
         var timedSeconds = 0.0
         let runStart = MonotonicClock.now()
         while state.step < configuration.maxSteps {
-            if let signal = stopRequested() {
+            if let signal = try agreedSignal(stopRequested()) {
                 summary.stoppedBy = signal
                 log.message("pretrain: \(SignalFlag.name(signal)) received after step \(state.step)")
                 break
@@ -262,7 +326,7 @@ public final class Pretrainer {
             report(loss, norm: norm, learningRate: learningRate, seconds: seconds, skipped: !finite,
                    elapsed: MonotonicClock.now() - runStart, stepsDone: summary.steps)
             if state.consecutiveSkippedSteps >= configuration.maxSkippedSteps {
-                try? tensorBoard.flush()
+                try? tensorBoard?.flush()
                 throw BERTKitError("\(state.consecutiveSkippedSteps) steps in a row had a non-finite loss or gradient: "
                                    + "stopping at step \(state.step). "
                                    + (lastCheckpoint.map { "The last good checkpoint is \($0.path)." } ?? "No checkpoint was written.")
@@ -280,12 +344,22 @@ public final class Pretrainer {
         if summary.stoppedBy != nil, lastCheckpoint?.step != state.globalStep, state.consecutiveSkippedSteps == 0 {
             summary.checkpoint = try saveCheckpoint().path
         }
-        try tensorBoard.flush()
+        try tensorBoard?.flush()
         summary.lastStep = state.step
         if summary.steps > 1 {
             summary.tokensPerSecond = Double(tokensPerStep * (summary.steps - 1)) / timedSeconds
         }
         return summary
+    }
+
+    /// `signal` (what this process received, if anything) when no process received one; else
+    /// the signal of this process or, when it received none, of another: every process stops
+    /// after the same step.
+    private func agreedSignal(_ signal: Int32?) throws -> Int32? {
+        guard communicator.isDistributed else { return signal }
+        let sums = try communicator.allReduceSum([signal == nil ? 0 : 1, Int(signal ?? 0)])
+        guard sums[0] > 0 else { return nil }
+        return signal ?? Int32(sums[1] / sums[0])
     }
 
     /// The losses of one step, each the mean over the whole step.
@@ -296,12 +370,14 @@ public final class Pretrainer {
     }
 
     /// Zeroes the gradients, then runs forward and backward on each micro-batch with the
-    /// weights that make the summed gradients those of the step's mean losses.
+    /// weights that make the summed gradients those of the step's mean losses, the step being
+    /// every process's micro-batches; then sums the gradients and losses over the processes.
     private func accumulateGradients(_ batches: [PretrainingInputs]) throws -> StepLoss {
         let ignored = PretrainingInputs.ignoredLabel
         let masked = batches.map { batch in batch.maskedLabels.reduce(0) { $0 + ($1 == ignored ? 0 : 1) } }
         let sentences = batches.map { batch in batch.nextSentenceLabels.reduce(0) { $0 + ($1 == ignored ? 0 : 1) } }
-        let (totalMasked, totalSentences) = (masked.reduce(0, +), sentences.reduce(0, +))
+        let totals = try communicator.allReduceSum([masked.reduce(0, +), sentences.reduce(0, +)])
+        let (totalMasked, totalSentences) = (totals[0], totals[1])
         model.parameters.zeroGradients()
         var (maskedLoss, sentenceLoss) = (Float(0), Float(0))
         for (index, batch) in batches.enumerated() {
@@ -313,6 +389,14 @@ public final class Pretrainer {
             maskedLoss += weights.maskedLanguageModel * losses.maskedLanguageModel
             sentenceLoss += weights.nextSentence * (losses.nextSentence ?? 0)
         }
+        if communicator.isDistributed {
+            let gradients = model.parameters.gradients
+            try communicator.allReduceSum(UnsafeMutableBufferPointer(
+                start: gradients.address.assumingMemoryBound(to: Float.self), count: gradients.count),
+                precision: configuration.allReduceDType)
+            let sums = try communicator.allReduceSum([Double(maskedLoss), Double(sentenceLoss)])
+            (maskedLoss, sentenceLoss) = (Float(sums[0]), Float(sums[1]))
+        }
         return StepLoss(maskedLanguageModel: maskedLoss, nextSentence: model.configuration.nextSentencePrediction ? sentenceLoss : nil)
     }
 
@@ -320,21 +404,21 @@ public final class Pretrainer {
     /// on the terminal.
     private func report(_ loss: StepLoss, norm: Double, learningRate: Float, seconds: Double, skipped: Bool,
                         elapsed: Double, stepsDone: Int) {
-        let sequencesPerSecond = Double(configuration.targetBatchSize) / seconds
+        let sequencesPerSecond = Double(configuration.targetBatchSize * communicator.worldSize) / seconds
         var scalars: [(tag: String, value: Float)] = [
             ("train/loss", loss.total), ("train/mlm_loss", loss.maskedLanguageModel),
         ]
         if let nextSentence = loss.nextSentence { scalars.append(("train/nsp_loss", nextSentence)) }
         scalars += [("train/learning_rate", learningRate), ("train/grad_norm", Float(norm)),
                     ("train/sequences_per_second", Float(sequencesPerSecond))]
-        tensorBoard.add(scalars, step: state.globalStep)
+        tensorBoard?.add(scalars, step: state.globalStep)
         let record = "step \(state.step) " + scalars.map { "\($0.tag.dropFirst(6))=\($0.value)" }.joined(separator: " ")
             + (skipped ? " skipped" : "")
         let remaining = Double(configuration.maxSteps - state.step) * elapsed / Double(stepsDone)
         log.step(state.step, record: record, display:
             "step \(state.step)/\(configuration.maxSteps) loss \(Formatting.fixed(Double(loss.total), 4)) "
             + "lr \(learningRate) \(Formatting.fixed(sequencesPerSecond, 1)) seq/s ETA \(Formatting.duration(remaining))")
-        if state.step % configuration.logInterval == 0 { try? tensorBoard.flush() }
+        if state.step % configuration.logInterval == 0 { try? tensorBoard?.flush() }
     }
 
     /// Evaluates the validation data, logs the metrics and returns them; nil without
@@ -343,7 +427,8 @@ public final class Pretrainer {
         guard let validationLoader else { return nil }
         let start = MonotonicClock.now()
         let batchSize = configuration.validationBatchSize > 0 ? configuration.validationBatchSize : configuration.microBatchSize
-        let metrics = try ValidationMetrics(model: model, data: validationLoader, batchSize: batchSize)
+        let metrics = try ValidationMetrics(model: model, data: validationLoader, batchSize: batchSize,
+                                            communicator: communicator)
         var scalars: [(tag: String, value: Float)] = [
             ("validation/mlm_loss", Float(metrics.maskedLanguageModelLoss)),
             ("validation/mlm_accuracy", Float(metrics.maskedLanguageModelAccuracy)),
@@ -352,18 +437,25 @@ public final class Pretrainer {
             scalars += [("validation/nsp_loss", Float(metrics.nextSentenceLoss)),
                         ("validation/nsp_accuracy", Float(metrics.nextSentenceAccuracy))]
         }
-        tensorBoard.add(scalars, step: state.globalStep)
-        try tensorBoard.flush()
+        tensorBoard?.add(scalars, step: state.globalStep)
+        try tensorBoard?.flush()
         log.message("validation step \(state.step) " + scalars.map { "\($0.tag.dropFirst(11))=\($0.value)" }.joined(separator: " ")
                     + " sequences=\(metrics.sentences) seconds=\(Formatting.fixed(MonotonicClock.now() - start, 1))")
         return metrics
     }
 
-    /// Writes a checkpoint of the state after the last step.
+    /// Writes a checkpoint of the state after the last step, with every process's data
+    /// position; rank 0 writes, the others return the checkpoint it writes.
     private func saveCheckpoint() throws -> Checkpoint {
         state.optimizerSteps = optimizer.state.stepCount
         state.dropoutGenerator = model.dropoutGenerator.state
-        state.dataPosition = loader.position
+        let position = loader.position
+        state.dataPositions = try communicator.allGather([position.epoch, position.fileStep, position.row, position.rowsServed])
+            .map { DataPosition(epoch: $0[0], fileStep: $0[1], row: $0[2], rowsServed: $0[3]) }
+        guard communicator.rank == 0 else {
+            lastCheckpoint = Checkpoint(step: state.globalStep, path: checkpoints.directory + "/" + Checkpoint.name(step: state.globalStep))
+            return lastCheckpoint!
+        }
         var schedule = JSONObjectWriter()
         schedule.add("kind", configuration.schedule.rawValue)
         schedule.add("learning_rate", configuration.learningRate)

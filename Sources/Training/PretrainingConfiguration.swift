@@ -1,3 +1,4 @@
+import Distributed
 import Support
 import Yams
 
@@ -88,6 +89,8 @@ public struct PretrainingConfiguration: Sendable, Equatable {
     public var maxSkippedSteps = 5
     /// Sequences per validation batch (0: the micro-batch size).
     public var validationBatchSize = 0
+    /// The format gradients are summed over the processes in (data parallel only).
+    public var allReduceDType = ReductionPrecision.fp32
 
     public init() {}
 
@@ -255,6 +258,7 @@ extension PretrainingConfiguration {
         line("init_checkpoint", initCheckpoint.map(Value.string))
         line("max_skipped_steps", .integer(maxSkippedSteps))
         line("validation_batch_size", .integer(validationBatchSize))
+        line("allreduce_dtype", .string(allReduceDType.rawValue))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -290,5 +294,6 @@ extension PretrainingConfiguration {
         .value("init_checkpoint", \.initCheckpoint, ConfigurationReader.optionalString),
         .value("max_skipped_steps", \.maxSkippedSteps, ConfigurationReader.integer),
         .value("validation_batch_size", \.validationBatchSize, ConfigurationReader.integer),
+        .value("allreduce_dtype", \.allReduceDType, ConfigurationReader.choice),
     ]
 }

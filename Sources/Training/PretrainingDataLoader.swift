@@ -147,12 +147,16 @@ public final class PretrainingDataLoader {
     /// are real. The last batch is filled up with rows that count for nothing (every label
     /// ignored, attention on the first token only), so that every batch has one shape. The
     /// training stream and its position are left alone.
+    ///
+    /// With `worldSize` processes sharing the pass, rank `rank` serves the files at indices
+    /// rank, rank + worldSize, …: together they serve every row once.
     /// - Throws: `BERTKitError` naming a file that could not be read, or what `body` throws.
-    public func validationPass(batchSize: Int, _ body: (PretrainingInputs, Int) throws -> Void) throws {
+    public func validationPass(batchSize: Int, rank: Int = 0, worldSize: Int = 1,
+                               _ body: (PretrainingInputs, Int) throws -> Void) throws {
         guard batchSize >= 1 else { throw BERTKitError("a batch needs at least one row, not \(batchSize)") }
         var inputs = PretrainingInputs(reservingFor: shape(batchSize: batchSize), idsPerToken: idsPerToken)
         var filled = 0
-        for shard in shards where shard.count > 0 {
+        for shard in stride(from: rank, to: shards.count, by: worldSize).map({ shards[$0] }) where shard.count > 0 {
             let rows = try shard.readAll()
             for row in 0..<rows.count {
                 inputs.appendRow(row, of: rows, nextSentence: nextSentence)

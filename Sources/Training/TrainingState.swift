@@ -8,7 +8,12 @@ import Support
 ///      "skipped_steps": 1, "consecutive_skipped_steps": 0,
 ///      "dropout_generator": ["9e3779b97f4a7c15", …],
 ///      "data_position": {"epoch": 0, "file_step": 2, "row": 64, "rows_served": 12800},
+///      "data_positions": [{"epoch": 0, …}, {"epoch": 0, …}],
 ///      "schedule": {"kind": "poly", "learning_rate": 0.006, …}, "configuration": "model: base\n…"}
+///
+/// Each process of a data-parallel run reads its own files, so each has its own data
+/// position: `data_positions` lists them by rank, written only when the run had more than one
+/// process; `data_position` is rank 0's (the only one of a single-process run).
 struct TrainingState: Equatable {
     /// The phase the steps belong to.
     var phase: Int
@@ -25,8 +30,9 @@ struct TrainingState: Equatable {
     var consecutiveSkippedSteps: Int
     /// The dropout generator's state.
     var dropoutGenerator: (UInt64, UInt64, UInt64, UInt64)
-    /// Where the training data stands.
-    var dataPosition: DataPosition
+    /// Where the training data stands for each process, by rank: one position per process of
+    /// the run that saved the state.
+    var dataPositions: [DataPosition]
     /// The resolved configuration, as YAML.
     var configuration: String
 
@@ -36,7 +42,7 @@ struct TrainingState: Equatable {
     static func == (a: Self, b: Self) -> Bool {
         a.phase == b.phase && a.step == b.step && a.globalStep == b.globalStep && a.optimizerSteps == b.optimizerSteps
             && a.skippedSteps == b.skippedSteps && a.consecutiveSkippedSteps == b.consecutiveSkippedSteps
-            && a.dropoutGenerator == b.dropoutGenerator && a.dataPosition == b.dataPosition
+            && a.dropoutGenerator == b.dropoutGenerator && a.dataPositions == b.dataPositions
             && a.configuration == b.configuration
     }
 
@@ -51,7 +57,10 @@ struct TrainingState: Equatable {
         }
         let words = [dropoutGenerator.0, dropoutGenerator.1, dropoutGenerator.2, dropoutGenerator.3]
         json.add("dropout_generator", words.map { String($0, radix: 16) })
-        json.add("data_position", json: dataPosition.json.compact)
+        json.add("data_position", json: dataPositions[0].json.compact)
+        if dataPositions.count > 1 {
+            json.add("data_positions", json: "[" + dataPositions.map(\.json.compact).joined(separator: ", ") + "]")
+        }
         json.add("schedule", json: schedule.compact)
         json.add("configuration", configuration)
         return json.text
@@ -65,6 +74,7 @@ struct TrainingState: Equatable {
             (nil, nil, nil, nil, nil, nil)
         var words: [UInt64] = []
         var position: DataPosition?
+        var positions: [DataPosition] = []
         var configuration: String?
         do {
             try bytes.withUnsafeBufferPointer { buffer in
@@ -90,6 +100,8 @@ struct TrainingState: Equatable {
                             return value
                         }
                     case "data_position": position = try DataPosition(json: &scanner)
+                    case "data_positions":
+                        try scanner.array { scanner in positions.append(try DataPosition(json: &scanner)) }
                     case "configuration": configuration = String(decoding: try scanner.string(), as: UTF8.self)
                     default: try scanner.skipValue()
                     }
@@ -105,6 +117,9 @@ struct TrainingState: Equatable {
             throw BERTKitError(file: file, "not a complete training state: it lacks a step count, the generator, "
                                + "the data position or the configuration")
         }
+        guard positions.isEmpty || positions[0] == position else {
+            throw BERTKitError(file: file, "not a consistent training state: data_positions[0] is not data_position")
+        }
         self.phase = phase
         self.step = step
         globalStep = global
@@ -112,12 +127,12 @@ struct TrainingState: Equatable {
         skippedSteps = skipped
         consecutiveSkippedSteps = consecutive
         dropoutGenerator = (words[0], words[1], words[2], words[3])
-        dataPosition = position
+        dataPositions = positions.isEmpty ? [position] : positions
         self.configuration = configuration
     }
 
     init(phase: Int, step: Int, globalStep: Int, optimizerSteps: Int, skippedSteps: Int, consecutiveSkippedSteps: Int,
-         dropoutGenerator: (UInt64, UInt64, UInt64, UInt64), dataPosition: DataPosition, configuration: String) {
+         dropoutGenerator: (UInt64, UInt64, UInt64, UInt64), dataPositions: [DataPosition], configuration: String) {
         self.phase = phase
         self.step = step
         self.globalStep = globalStep
@@ -125,7 +140,7 @@ struct TrainingState: Equatable {
         self.skippedSteps = skippedSteps
         self.consecutiveSkippedSteps = consecutiveSkippedSteps
         self.dropoutGenerator = dropoutGenerator
-        self.dataPosition = dataPosition
+        self.dataPositions = dataPositions
         self.configuration = configuration
     }
 }

@@ -1,3 +1,4 @@
+import Distributed
 import Model
 import Tensor
 
@@ -16,15 +17,24 @@ public struct ValidationMetrics: Sendable, Equatable {
     public init() {}
 
     /// Measures `model` on every row of `data`'s files once (`validationPass`), in batches of
-    /// `batchSize`, dropout off.
-    /// - Throws: `BERTKitError` naming a file that could not be read, or a batch the model refuses.
-    public init(model: BertForPreTraining, data: PretrainingDataLoader, batchSize: Int) throws {
+    /// `batchSize`, dropout off. The processes of `communicator` share the files, each
+    /// measuring its own, and every one returns the sums over all of them.
+    /// - Throws: `BERTKitError` naming a file that could not be read, a batch the model
+    ///   refuses, or a failed reduction.
+    public init(model: BertForPreTraining, data: PretrainingDataLoader, batchSize: Int,
+                communicator: any Communicator = SingleProcessCommunicator()) throws {
         var metrics = ValidationMetrics()
-        try data.validationPass(batchSize: batchSize) { inputs, _ in
+        try data.validationPass(batchSize: batchSize, rank: communicator.rank, worldSize: communicator.worldSize) { inputs, _ in
             let losses = try model.forward(inputs, training: false)
             metrics.add(losses, inputs: inputs, maskedLanguageModelLogits: model.maskedLanguageModelLogits,
                         nextSentenceLogits: model.nextSentenceLogits, backend: model.backend)
         }
+        let losses = try communicator.allReduceSum([metrics.maskedLossSum, metrics.sentenceLossSum])
+        let counts = try communicator.allReduceSum([metrics.maskedTokens, metrics.maskedCorrect, metrics.sentences,
+                                                    metrics.sentenceCorrect])
+        (metrics.maskedLossSum, metrics.sentenceLossSum) = (losses[0], losses[1])
+        (metrics.maskedTokens, metrics.maskedCorrect, metrics.sentences, metrics.sentenceCorrect) =
+            (counts[0], counts[1], counts[2], counts[3])
         self = metrics
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import PretrainingData
 import Support
 import Tokenizers
@@ -32,11 +33,16 @@ struct DataCreateCommand: ParsableCommand {
             root attributes record the layout, label meaning, lengths, seed and vocabulary.
             A shard's generator comes from --seed and the shard's name: the output is the
             same for any --threads. Each shard is one task; memory holds a few shards.
+            Under `mpirun -np N` (or `srun`) the N processes share the shards,
+            rank r making the r-th, (r+N)-th, … of the inputs in order; the files
+            are the same.
 
             Examples:
               bertkit data create shards/ --vocab vocab.txt --output hdf5/128_20
               bertkit data create shards/ --vocab vocab.txt --phase 2 --output hdf5/512_80
               bertkit data create shards/ --character-bert --mlm-vocab mlm_vocab.txt --output hdf5/cb
+              mpirun -np 4 bertkit data create shards/ --vocab vocab.txt \\
+                  --threads 1 --output hdf5/128_20
             """)
 
     @Argument(help: "Formatted shard files, or directories of them (their .txt files).")
@@ -121,8 +127,9 @@ struct DataCreateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = progressOptions.reporter()
-        try CommandErrors.report {
+        let communicator = try CommandErrors.communicator()
+        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        try CommandErrors.report(communicator) {
             let vocabularyFile = characterBert ? mlmVocab! : vocab!
             let vocabulary = characterBert
                 ? TokenVocabulary(words: BasicTokenizer(lowercase: !cased),
@@ -135,6 +142,7 @@ struct DataCreateCommand: ParsableCommand {
             creator.compressionLevel = compressionLevel
             creator.threads = threadOptions.threads
             creator.overwrite = force
+            creator.communicator = communicator
             let summary = try creator.run(inputs: inputs, outputDirectory: output, progress: progress)
             let instances = summary.total(\.instances)
             let files = summary.shards.filter { $0.output != nil }.count
@@ -151,6 +159,7 @@ struct DataCreateCommand: ParsableCommand {
             line += " (\(Formatting.fixed(Double(bytes) / max(summary.seconds, 1e-9) / 1e6, 2)) MB/s) -> \(output)"
             progress.finish(line)
         }
+        communicator.finalize()
     }
 }
 

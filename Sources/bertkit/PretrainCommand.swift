@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Support
 import Tensor
 import Training
@@ -37,12 +38,24 @@ struct PretrainCommand: ParsableCommand {
             from the data's, the rows of the tokens both share are kept and the others start
             fresh, and the log says how many of each.
 
+            Data parallel: `mpirun -np N bertkit pretrain …` (or `srun` under SLURM)
+            runs N processes, each reading its own files (rank r the file (f·N + r)
+            mod n at file step f, NVIDIA's order) and summing the gradients of every
+            step over all of them (MPI all-reduce), so a step is that of one process
+            with N times the accumulation steps. --target-batch-size is per process;
+            give each --threads of its own cores. Rank 0 alone writes the run
+            directory (shared by all) and prints; an error in any process ends them
+            all. --resume with as many processes continues exactly; with another
+            number, at the start of the next epoch.
+
             Examples:
               bertkit pretrain --model tiny --data hdf5/128_20 --validation-data hdf5/val \\
                   --run-dir runs/tiny --target-batch-size 32 --accumulation-steps 1 \\
                   --max-steps 1000 --learning-rate 1e-3
               bertkit pretrain --run-dir runs/tiny --resume
               bertkit pretrain --phase 2 --data hdf5/512_80 --run-dir runs/base
+              mpirun -np 2 bertkit pretrain --model tiny --data hdf5/128_20 \\
+                  --run-dir runs/dp --threads 1
             """)
 
     @Option(parsing: .upToNextOption, help: "YAML configuration files, later ones winning over earlier ones.")
@@ -130,15 +143,19 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try CommandErrors.report {
+        let communicator = try CommandErrors.communicator()
+        var stoppedBy: Int32?
+        try CommandErrors.report(communicator) {
             var files = config
             if resume, let runDir, FileSystem.exists(runDir + "/config.yaml") { files.insert(runDir + "/config.yaml", at: 0) }
             let configuration = try PretrainingConfiguration.resolve(files: files, commandLine: commandLine)
             let threads = configuration.threads > 0 ? configuration.threads : WorkerThread.processorCount
             SignalFlag.install()
             let trainer = try Pretrainer(configuration: configuration, backend: CPUBackend(threads: threads), resume: resume,
-                                         progress: progressOptions.reporter())
+                                         progress: progressOptions.reporter(), communicator: communicator)
             let summary = try trainer.run(stopRequested: { SignalFlag.received })
+            stoppedBy = summary.stoppedBy
+            guard communicator.rank == 0 else { return }
             var fields = ["steps=\(summary.steps)", "step=\(summary.lastStep)/\(configuration.maxSteps)"]
             if let loss = summary.lastLoss { fields.append("loss=\(Formatting.fixed(Double(loss), 4))") }
             if let validation = summary.validation {
@@ -148,7 +165,8 @@ struct PretrainCommand: ParsableCommand {
             if let checkpoint = summary.checkpoint { fields.append("checkpoint=\(checkpoint)") }
             if let rate = summary.tokensPerSecond { fields.append("tokens/s=\(Formatting.fixed(rate, 1))") }
             print("pretrain " + fields.joined(separator: " "))
-            if let signal = summary.stoppedBy { throw ExitCode(128 + signal) }
         }
+        communicator.finalize()
+        if let stoppedBy { throw ExitCode(128 + stoppedBy) }
     }
 }

@@ -66,8 +66,10 @@ extension TrainingTests {
                 ("learning_rate", .number(0.0013)), ("optimizer", .string("adamw")), ("schedule", .string("linear")),
                 ("target_batch_size", .integer(48)), ("accumulation_steps", .integer(3)),
                 ("next_sentence_prediction", .bool(false)), ("init_checkpoint", .string("runs/a/checkpoints/step_5")),
+                ("allreduce_dtype", .string("bf16")),
             ])
             #expect(configuration.yaml.contains("learning_rate: 0.0013\n"))
+            #expect(configuration.allReduceDType == .bf16 && configuration.yaml.contains("allreduce_dtype: \"bf16\"\n"))
             let reread = try PretrainingConfiguration.resolve(files: [Self.file(configuration.yaml)], commandLine: [])
             #expect(reread == configuration)
         }
@@ -82,6 +84,8 @@ extension TrainingTests {
             #expect(Self.message([("max_steps", .string("many"))]) == "command line: line 1: max_steps: expected an integer, got \"many\"")
             #expect(Self.message([("optimizer", .string("sgd"))])
                     == "command line: line 1: optimizer: expected one of lamb, adamw, got \"sgd\"")
+            #expect(Self.message([("allreduce_dtype", .string("fp16"))])
+                    == "command line: line 1: allreduce_dtype: expected one of fp32, bf16, got \"fp16\"")
         }
 
         @Test func valuesThatCannotWorkTogetherAreRefused() {

@@ -8,7 +8,7 @@ extension TrainingTests {
         static let state = TrainingState(
             phase: 2, step: 17, globalStep: 7055, optimizerSteps: 16, skippedSteps: 1, consecutiveSkippedSteps: 0,
             dropoutGenerator: (0x9E37_79B9_7F4A_7C15, 1, 0, UInt64.max),
-            dataPosition: DataPosition(epoch: 1, fileStep: 3, row: 17, rowsServed: 5120),
+            dataPositions: [DataPosition(epoch: 1, fileStep: 3, row: 17, rowsServed: 5120)],
             configuration: "model: \"tiny\"\nlearning_rate: 0.004\n")
 
         @Test func jsonReadsBackToTheSameState() throws {
@@ -19,6 +19,18 @@ extension TrainingTests {
             #expect(text.contains("\"schedule\": {\"kind\": \"poly\", \"total_steps\": 1563}"))
             #expect(text.contains("\"dropout_generator\": [\"9e3779b97f4a7c15\", \"1\", \"0\", \"ffffffffffffffff\"]"))
             #expect(try TrainingState(json: text, file: "state.json") == Self.state)
+        }
+
+        @Test func everyProcessDataPositionReadsBack() throws {
+            var state = Self.state
+            state.dataPositions.append(DataPosition(epoch: 2, fileStep: 0, row: 3, rowsServed: 5120))
+            let text = state.json(schedule: JSONObjectWriter())
+            #expect(text.contains("\"data_position\": {\"epoch\": 1, \"file_step\": 3, \"row\": 17, \"rows_served\": 5120}"))
+            #expect(text.contains("\"data_positions\": [{\"epoch\": 1, "))
+            #expect(!Self.state.json(schedule: JSONObjectWriter()).contains("data_positions"))
+            #expect(try TrainingState(json: text, file: "state.json") == state)
+            let inconsistent = text.replacing("\"data_positions\": [{\"epoch\": 1,", with: "\"data_positions\": [{\"epoch\": 4,")
+            #expect(throws: BERTKitError.self) { try TrainingState(json: inconsistent, file: "state.json") }
         }
 
         @Test func damagedStatesNameTheFile() {
