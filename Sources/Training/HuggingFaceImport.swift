@@ -53,7 +53,7 @@ public enum HuggingFaceImport {
             throw BERTKitError(file: checkpointPath, "already exists (use --force to replace it)")
         }
         let state = TrainingState(phase: 1, step: 0, globalStep: step, optimizerSteps: 0, skippedSteps: 0,
-                                  consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
+                                  consecutiveSkippedSteps: 0, dropoutGenerators: [model.dropoutGenerator.state],
                                   dataPositions: [DataPosition()], configuration: "# imported by bertkit import hf from \(directory)\n")
         let checkpoint = try store.write(
             step: step, model: model.parameters.namedValues,

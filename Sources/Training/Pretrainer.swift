@@ -49,8 +49,9 @@ import Tensor
 /// progress; the run directory must be on a file system every process sees. A checkpoint
 /// keeps every process's data position; resumed by as many processes, the run continues
 /// exactly; resumed by another number, it continues at the start of the epoch after the
-/// furthest one any process had reached (the order of files depends on W). Every process
-/// starts with the same dropout generator, so the processes draw the same dropout masks.
+/// furthest one any process had reached (the order of files depends on W). Rank 0's dropout
+/// generator is a single process's; every other rank's is seeded apart from it, and a
+/// checkpoint keeps each one.
 public final class Pretrainer {
     /// The resolved configuration.
     public let configuration: PretrainingConfiguration
@@ -146,8 +147,10 @@ public final class Pretrainer {
         let model = try BertForPreTraining(configuration: modelConfiguration, backend: backend,
                                            seed: UInt64(truncatingIfNeeded: configuration.seed))
         let optimizer = configuration.makeOptimizer()
+        let worldSize = communicator.worldSize
         var state = TrainingState(phase: configuration.phase, step: 0, globalStep: 0, optimizerSteps: 0, skippedSteps: 0,
-                                  consecutiveSkippedSteps: 0, dropoutGenerator: model.dropoutGenerator.state,
+                                  consecutiveSkippedSteps: 0,
+                                  dropoutGenerators: (0..<worldSize).map { Self.dropoutGenerator(model.dropoutGenerator.state, rank: $0) },
                                   dataPositions: Array(repeating: DataPosition(), count: communicator.worldSize),
                                   configuration: configuration.yaml)
         switch start {
@@ -159,14 +162,14 @@ public final class Pretrainer {
             state = try TrainingState(json: text, file: checkpoint.statePath)
             state.configuration = configuration.yaml
             optimizer.state.stepCount = state.optimizerSteps
-            model.dropoutGenerator.state = state.dropoutGenerator
             notes.append("resuming phase \(state.phase) at step \(state.step) from \(checkpoint.path)")
             if state.dataPositions.count != communicator.worldSize {
                 let epoch = state.dataPositions.map(\.epoch).max()! + 1
                 notes.append("the checkpoint was written by \(state.dataPositions.count) process(es), this run has "
                              + "\(communicator.worldSize): the order of files depends on their number, so the data starts "
                              + "afresh at epoch \(epoch)")
-                state.dataPositions = Array(repeating: DataPosition(epoch: epoch), count: communicator.worldSize)
+                state.dataPositions = Array(repeating: DataPosition(epoch: epoch), count: worldSize)
+                state.dropoutGenerators = (0..<worldSize).map { Self.dropoutGenerator(state.dropoutGenerators[0], rank: $0) }
             }
         case .initialize(let checkpoint, let withMoments):
             var transfer = WeightTransfer(adaptsHeads: true, vocabulary: nil)
@@ -188,6 +191,7 @@ public final class Pretrainer {
             notes += transferNotes
         }
 
+        model.dropoutGenerator.state = state.dropoutGenerators[communicator.rank]
         let seed = UInt64(truncatingIfNeeded: configuration.seed)
         loader = try PretrainingDataLoader(directory: data, split: .training, configuration: modelConfiguration,
                                            sequenceLength: configuration.sequenceLength,
@@ -242,6 +246,15 @@ public final class Pretrainer {
                        + "\(configuration.targetBatchSize * communicator.worldSize) sequences per step" : ""))
         for note in notes { log.message("pretrain: " + note) }
         for warning in warnings { log.warning(warning) }
+    }
+
+    /// The dropout generator of process `rank`, from rank 0's `state`: rank 0's own, and for
+    /// every other rank one seeded apart, so that the processes draw different masks.
+    private static func dropoutGenerator(_ state: (UInt64, UInt64, UInt64, UInt64),
+                                         rank: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+        guard rank > 0 else { return state }
+        var mixer = SeededGenerator(seed: state.0 ^ state.2 ^ UInt64(rank))
+        return SeededGenerator(seed: mixer.next()).state
     }
 
     /// Where a run starts.
@@ -445,13 +458,18 @@ public final class Pretrainer {
     }
 
     /// Writes a checkpoint of the state after the last step, with every process's data
-    /// position; rank 0 writes, the others return the checkpoint it writes.
+    /// position and dropout generator; rank 0 writes, the others return the checkpoint it
+    /// writes.
     private func saveCheckpoint() throws -> Checkpoint {
         state.optimizerSteps = optimizer.state.stepCount
-        state.dropoutGenerator = model.dropoutGenerator.state
         let position = loader.position
-        state.dataPositions = try communicator.allGather([position.epoch, position.fileStep, position.row, position.rowsServed])
-            .map { DataPosition(epoch: $0[0], fileStep: $0[1], row: $0[2], rowsServed: $0[3]) }
+        let generator = TrainingState.words(model.dropoutGenerator.state).map { Int(bitPattern: UInt($0)) }
+        let gathered = try communicator.allGather([position.epoch, position.fileStep, position.row, position.rowsServed] + generator)
+        state.dataPositions = gathered.map { DataPosition(epoch: $0[0], fileStep: $0[1], row: $0[2], rowsServed: $0[3]) }
+        state.dropoutGenerators = gathered.map { values in
+            let words = values[4...].map { UInt64(UInt(bitPattern: $0)) }
+            return (words[0], words[1], words[2], words[3])
+        }
         guard communicator.rank == 0 else {
             lastCheckpoint = Checkpoint(step: state.globalStep, path: checkpoints.directory + "/" + Checkpoint.name(step: state.globalStep))
             return lastCheckpoint!

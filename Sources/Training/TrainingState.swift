@@ -7,13 +7,16 @@ import Support
 ///     {"format": 1, "phase": 1, "step": 200, "global_step": 200, "optimizer_steps": 199,
 ///      "skipped_steps": 1, "consecutive_skipped_steps": 0,
 ///      "dropout_generator": ["9e3779b97f4a7c15", …],
+///      "dropout_generators": [["9e3779b97f4a7c15", …], ["3c6ef372fe94f82a", …]],
 ///      "data_position": {"epoch": 0, "file_step": 2, "row": 64, "rows_served": 12800},
 ///      "data_positions": [{"epoch": 0, …}, {"epoch": 0, …}],
 ///      "schedule": {"kind": "poly", "learning_rate": 0.006, …}, "configuration": "model: base\n…"}
 ///
-/// Each process of a data-parallel run reads its own files, so each has its own data
-/// position: `data_positions` lists them by rank, written only when the run had more than one
-/// process; `data_position` is rank 0's (the only one of a single-process run).
+/// Each process of a data-parallel run reads its own files and draws its own dropout masks,
+/// so each has its own data position and dropout generator: `data_positions` and
+/// `dropout_generators` list them by rank, written only when the run had more than one
+/// process; `data_position` and `dropout_generator` are rank 0's (the only ones of a
+/// single-process run).
 struct TrainingState: Equatable {
     /// The phase the steps belong to.
     var phase: Int
@@ -28,8 +31,9 @@ struct TrainingState: Equatable {
     var skippedSteps: Int
     /// Those skipped in a row up to now.
     var consecutiveSkippedSteps: Int
-    /// The dropout generator's state.
-    var dropoutGenerator: (UInt64, UInt64, UInt64, UInt64)
+    /// The dropout generator's state in each process, by rank: one per process of the run
+    /// that saved the state.
+    var dropoutGenerators: [(UInt64, UInt64, UInt64, UInt64)]
     /// Where the training data stands for each process, by rank: one position per process of
     /// the run that saved the state.
     var dataPositions: [DataPosition]
@@ -42,7 +46,7 @@ struct TrainingState: Equatable {
     static func == (a: Self, b: Self) -> Bool {
         a.phase == b.phase && a.step == b.step && a.globalStep == b.globalStep && a.optimizerSteps == b.optimizerSteps
             && a.skippedSteps == b.skippedSteps && a.consecutiveSkippedSteps == b.consecutiveSkippedSteps
-            && a.dropoutGenerator == b.dropoutGenerator && a.dataPositions == b.dataPositions
+            && a.dropoutGenerators.map(Self.words) == b.dropoutGenerators.map(Self.words) && a.dataPositions == b.dataPositions
             && a.configuration == b.configuration
     }
 
@@ -55,8 +59,13 @@ struct TrainingState: Equatable {
                               ("consecutive_skipped_steps", consecutiveSkippedSteps)] {
             json.add(name, value)
         }
-        let words = [dropoutGenerator.0, dropoutGenerator.1, dropoutGenerator.2, dropoutGenerator.3]
-        json.add("dropout_generator", words.map { String($0, radix: 16) })
+        let hexadecimal = dropoutGenerators.map { Self.words($0).map { String($0, radix: 16) } }
+        json.add("dropout_generator", hexadecimal[0])
+        if hexadecimal.count > 1 {
+            json.add("dropout_generators", json: "[" + hexadecimal.map { words in
+                "[" + words.map(JSONObjectWriter.quoted).joined(separator: ", ") + "]"
+            }.joined(separator: ", ") + "]")
+        }
         json.add("data_position", json: dataPositions[0].json.compact)
         if dataPositions.count > 1 {
             json.add("data_positions", json: "[" + dataPositions.map(\.json.compact).joined(separator: ", ") + "]")
@@ -73,6 +82,7 @@ struct TrainingState: Equatable {
         var found: (phase: Int?, step: Int?, global: Int?, optimizer: Int?, skipped: Int?, consecutive: Int?) =
             (nil, nil, nil, nil, nil, nil)
         var words: [UInt64] = []
+        var generators: [[UInt64]] = []
         var position: DataPosition?
         var positions: [DataPosition] = []
         var configuration: String?
@@ -92,13 +102,9 @@ struct TrainingState: Equatable {
                     case "optimizer_steps": found.optimizer = try scanner.integer()
                     case "skipped_steps": found.skipped = try scanner.integer()
                     case "consecutive_skipped_steps": found.consecutive = try scanner.integer()
-                    case "dropout_generator":
-                        words = try scanner.strings().map { word in
-                            guard let value = UInt64(word, radix: 16) else {
-                                throw JSONScanner.Malformed("dropout_generator word \"\(word)\" is not hexadecimal")
-                            }
-                            return value
-                        }
+                    case "dropout_generator": words = try Self.generator(&scanner)
+                    case "dropout_generators":
+                        try scanner.array { scanner in generators.append(try Self.generator(&scanner)) }
                     case "data_position": position = try DataPosition(json: &scanner)
                     case "data_positions":
                         try scanner.array { scanner in positions.append(try DataPosition(json: &scanner)) }
@@ -120,27 +126,44 @@ struct TrainingState: Equatable {
         guard positions.isEmpty || positions[0] == position else {
             throw BERTKitError(file: file, "not a consistent training state: data_positions[0] is not data_position")
         }
+        guard generators.isEmpty || (generators[0] == words && generators.allSatisfy { $0.count == 4 }) else {
+            throw BERTKitError(file: file, "not a consistent training state: dropout_generators[0] is not dropout_generator, "
+                               + "or a generator has not 4 words")
+        }
         self.phase = phase
         self.step = step
         globalStep = global
         optimizerSteps = optimizer
         skippedSteps = skipped
         consecutiveSkippedSteps = consecutive
-        dropoutGenerator = (words[0], words[1], words[2], words[3])
+        dropoutGenerators = (generators.isEmpty ? [words] : generators).map { ($0[0], $0[1], $0[2], $0[3]) }
         dataPositions = positions.isEmpty ? [position] : positions
         self.configuration = configuration
     }
 
     init(phase: Int, step: Int, globalStep: Int, optimizerSteps: Int, skippedSteps: Int, consecutiveSkippedSteps: Int,
-         dropoutGenerator: (UInt64, UInt64, UInt64, UInt64), dataPositions: [DataPosition], configuration: String) {
+         dropoutGenerators: [(UInt64, UInt64, UInt64, UInt64)], dataPositions: [DataPosition], configuration: String) {
         self.phase = phase
         self.step = step
         self.globalStep = globalStep
         self.optimizerSteps = optimizerSteps
         self.skippedSteps = skippedSteps
         self.consecutiveSkippedSteps = consecutiveSkippedSteps
-        self.dropoutGenerator = dropoutGenerator
+        self.dropoutGenerators = dropoutGenerators
         self.dataPositions = dataPositions
         self.configuration = configuration
+    }
+
+    /// A generator state's words in order.
+    static func words(_ state: (UInt64, UInt64, UInt64, UInt64)) -> [UInt64] { [state.0, state.1, state.2, state.3] }
+
+    /// A generator state written as hexadecimal words, read at the scanner's cursor.
+    private static func generator(_ scanner: inout JSONScanner) throws -> [UInt64] {
+        try scanner.strings().map { word in
+            guard let value = UInt64(word, radix: 16) else {
+                throw JSONScanner.Malformed("dropout generator word \"\(word)\" is not hexadecimal")
+            }
+            return value
+        }
     }
 }

@@ -7,7 +7,7 @@ extension TrainingTests {
     @Suite struct TrainingStateTests {
         static let state = TrainingState(
             phase: 2, step: 17, globalStep: 7055, optimizerSteps: 16, skippedSteps: 1, consecutiveSkippedSteps: 0,
-            dropoutGenerator: (0x9E37_79B9_7F4A_7C15, 1, 0, UInt64.max),
+            dropoutGenerators: [(0x9E37_79B9_7F4A_7C15, 1, 0, UInt64.max)],
             dataPositions: [DataPosition(epoch: 1, fileStep: 3, row: 17, rowsServed: 5120)],
             configuration: "model: \"tiny\"\nlearning_rate: 0.004\n")
 
@@ -21,10 +21,14 @@ extension TrainingTests {
             #expect(try TrainingState(json: text, file: "state.json") == Self.state)
         }
 
-        @Test func everyProcessDataPositionReadsBack() throws {
+        @Test func everyProcessDataPositionAndGeneratorReadBack() throws {
             var state = Self.state
             state.dataPositions.append(DataPosition(epoch: 2, fileStep: 0, row: 3, rowsServed: 5120))
+            state.dropoutGenerators.append((2, 3, 4, 0xABC))
             let text = state.json(schedule: JSONObjectWriter())
+            #expect(text.contains("\"dropout_generators\": [[\"9e3779b97f4a7c15\", \"1\", \"0\", \"ffffffffffffffff\"], "
+                                  + "[\"2\", \"3\", \"4\", \"abc\"]]"))
+            #expect(!Self.state.json(schedule: JSONObjectWriter()).contains("dropout_generators"))
             #expect(text.contains("\"data_position\": {\"epoch\": 1, \"file_step\": 3, \"row\": 17, \"rows_served\": 5120}"))
             #expect(text.contains("\"data_positions\": [{\"epoch\": 1, "))
             #expect(!Self.state.json(schedule: JSONObjectWriter()).contains("data_positions"))

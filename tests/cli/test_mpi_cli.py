@@ -5,6 +5,7 @@ process that dies or fails ends the whole run in bounded time, which `--resume` 
 Every test starts two processes with one thread each (`mpirun --oversubscribe -np 2`, which
 two cores hold) and is skipped when `mpirun` is not installed (scripts/bootstrap.sh installs
 Open MPI). As root, Open MPI needs OMPI_ALLOW_RUN_AS_ROOT and its confirmation, set here."""
+import json
 import os
 import re
 import shutil
@@ -61,8 +62,8 @@ def step_records(run_dir):
 @pytest.fixture(scope="module")
 def data(bertkit, tmp_path_factory):
     """The demo's shards, vocabulary and phase-1 data, and a directory of ROWS files of one
-    instance each (the first ROWS instances of the demo's first training file), with a tiny
-    BERT model file without dropout."""
+    instance each (the first ROWS instances of the demo's first training file), with tiny BERT
+    model files without dropout and with BERT's (0.1)."""
     work = tmp_path_factory.mktemp("mpi-data")
     demo = work / "demo"
     result = subprocess.run([bertkit, "demo", "--output", str(demo), "--force", "--steps", "0", "--threads", "2"],
@@ -81,17 +82,20 @@ def data(bertkit, tmp_path_factory):
                 target.attrs["instances"] = 1
                 for name, dataset in source.items():
                     target.create_dataset(name, data=dataset[row:row + 1])
+    sizes = (f"vocab_size: {vocabulary_size}\nhidden_size: 128\nnum_hidden_layers: 2\nnum_attention_heads: 2\n"
+             "intermediate_size: 512\nmax_position_embeddings: 512\n")
     model = work / "tiny-no-dropout.yaml"
-    model.write_text(f"vocab_size: {vocabulary_size}\nhidden_size: 128\nnum_hidden_layers: 2\nnum_attention_heads: 2\n"
-                     "intermediate_size: 512\nmax_position_embeddings: 512\nhidden_dropout_prob: 0\n"
-                     "attention_probs_dropout_prob: 0\n")
+    model.write_text(sizes + "hidden_dropout_prob: 0\nattention_probs_dropout_prob: 0\n")
+    dropout_model = work / "tiny.yaml"
+    dropout_model.write_text(sizes)
     return SimpleNamespace(work=work, shards=demo / "shards", vocab=demo / "vocab.txt", training=hdf5,
-                           single_rows=single_rows, model=model)
+                           single_rows=single_rows, model=model, dropout_model=dropout_model)
 
 
-def pretrain(bertkit, data, run_dir, *extra):
-    """`bertkit pretrain` of the tiny model without dropout on the one-row files, 1 thread."""
-    return [str(value) for value in [bertkit, "pretrain", "--model", data.model, "--data", data.single_rows,
+def pretrain(bertkit, data, run_dir, *extra, model=None):
+    """`bertkit pretrain` of the tiny model (without dropout unless `model` says) on the
+    one-row files, 1 thread."""
+    return [str(value) for value in [bertkit, "pretrain", "--model", model or data.model, "--data", data.single_rows,
                                      "--run-dir", run_dir, "--learning-rate", 1e-2, "--threads", 1, *extra]]
 
 
@@ -216,18 +220,18 @@ def wait_for(predicate, timeout, what):
 def test_a_killed_rank_ends_the_run_and_resume_continues_it(bertkit, data, tmp_path):
     """SIGKILL to rank 1 after the checkpoint of step 5: mpirun ends rank 0 and exits non-zero
     within 60 s; `--resume` under two processes then repeats steps 6 to 10 of an uninterrupted
-    two-process run exactly (every process's data position comes back); a single process
-    resuming that continues at the next epoch."""
+    two-process run exactly (every process's data position and dropout generator come back:
+    the model has dropout); a single process resuming that continues at the next epoch."""
     # A constant learning rate without warm-up: the schedule does not depend on max_steps, so
     # the run stopped by the kill follows the 10-step reference.
     config = tmp_path / "constant.yaml"
     config.write_text("schedule: constant\nwarmup_proportion: 0\n")
     flags = ["--config", config, "--target-batch-size", 4, "--accumulation-steps", 2, "--checkpoint-interval", 5]
     reference = tmp_path / "reference"
-    run_ok(mpirun(2, pretrain(bertkit, data, reference, *flags, "--max-steps", 10)))
+    run_ok(mpirun(2, pretrain(bertkit, data, reference, *flags, "--max-steps", 10, model=data.dropout_model)))
 
     run_dir = tmp_path / "killed"
-    process = subprocess.Popen(mpirun(2, pretrain(bertkit, data, run_dir, *flags, "--max-steps", 10_000)),
+    process = subprocess.Popen(mpirun(2, pretrain(bertkit, data, run_dir, *flags, "--max-steps", 10_000, model=data.dropout_model)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENVIRONMENT)
     try:
         wait_for(lambda: (run_dir / "checkpoints" / "step_5").exists() or process.poll() is not None, 120, "checkpoint 5")
@@ -244,16 +248,22 @@ def test_a_killed_rank_ends_the_run_and_resume_continues_it(bertkit, data, tmp_p
     assert process.returncode != 0
     wait_for(lambda: not alive(ranks[0]), 10, "end of rank 0")
 
-    resumed = run_ok(mpirun(2, pretrain(bertkit, data, run_dir, *flags, "--max-steps", 10, "--resume")))
+    resumed = run_ok(mpirun(2, pretrain(bertkit, data, run_dir, *flags, "--max-steps", 10, "--resume",
+                                         model=data.dropout_model)))
     log = (run_dir / "log.txt").read_text()
     resumed_at = int(re.findall(r"resuming phase 1 at step (\d+)", log)[-1])
     assert resumed_at >= 5 and "step=10/10" in resumed.stdout
     ours, expected = step_records(run_dir), step_records(reference)
     for step in range(resumed_at + 1, 11):
         assert ours[step] == expected[step], f"step {step}"
+    # The two ranks draw apart, and each took up its own generator: at step 10 both are where
+    # the uninterrupted run's are.
+    generators = [json.loads((directory / "checkpoints" / "step_10" / "state.json").read_text())["dropout_generators"]
+                  for directory in (run_dir, reference)]
+    assert generators[0] == generators[1] and len(generators[0]) == 2 and generators[0][0] != generators[0][1]
 
     # One process cannot take up two processes' positions: it starts the next epoch, and says so.
-    alone = run_ok(pretrain(bertkit, data, run_dir, *flags, "--max-steps", 12, "--resume"))
+    alone = run_ok(pretrain(bertkit, data, run_dir, *flags, "--max-steps", 12, "--resume", model=data.dropout_model))
     assert "step=12/12" in alone.stdout
     assert ("the checkpoint was written by 2 process(es), this run has 1: the order of files depends on their number, "
             "so the data starts afresh at epoch 1") in (run_dir / "log.txt").read_text()
