@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "PretrainingData", targets: ["PretrainingData"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "CUDA", targets: ["CUDA"]),
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Training", targets: ["Training"]),
@@ -32,6 +33,8 @@ let package = Package(
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
+        // The CUDA kernels' sources, embedded the same way; NVRTC compiles them at run time.
+        .target(name: "CCUDAKernels", path: "Sources/CCUDAKernels", exclude: ["kernels"]),
 
         .target(name: "Support", dependencies: ["COpenSSL"]),
         .target(
@@ -42,6 +45,7 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .target(name: "PretrainingData", dependencies: ["Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
+        .target(name: "CUDA", dependencies: ["Support", "Tensor", "CCUDAKernels"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
         .target(
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
+        .testTarget(name: "CUDATests", dependencies: ["TestSupport", "CUDA", "Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "PretrainingData", "Tensor", "Interop",

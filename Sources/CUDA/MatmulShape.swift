@@ -1,0 +1,28 @@
+/// One (batched) row-major product C = α·op(A)·op(B) + β·C as cuBLASLt runs it, with the
+/// leading dimensions (stored row lengths) and the strides between the matrices of a batch.
+///
+/// cuBLASLt is column-major; a row-major C [M, N] is a column-major Cᵀ [N, M] = op(B)ᵀ·op(A)ᵀ,
+/// so the product is handed over with A and B swapped: m′ = N, n′ = M, the B buffer as the
+/// first operand (transposed when B is) and the A buffer as the second.
+struct MatmulShape: Hashable {
+    var m: Int, n: Int, k: Int
+    var transposeA: Bool, transposeB: Bool
+    /// The stored row lengths of A, B and C.
+    var leadingA: Int, leadingB: Int, leadingC: Int
+    /// The number of products, and the element strides between consecutive A, B and C matrices.
+    var batch: Int = 1
+    var strideA: Int = 0, strideB: Int = 0, strideC: Int = 0
+
+    /// The column-major layout (rows, columns, leading dimension) of the first operand, the B buffer.
+    var firstOperand: (rows: Int, columns: Int, leading: Int) {
+        (transposeB ? k : n, transposeB ? n : k, leadingB)
+    }
+
+    /// The column-major layout of the second operand, the A buffer.
+    var secondOperand: (rows: Int, columns: Int, leading: Int) {
+        (transposeA ? m : k, transposeA ? k : m, leadingA)
+    }
+
+    /// The column-major layout of the result, Cᵀ.
+    var result: (rows: Int, columns: Int, leading: Int) { (n, m, leadingC) }
+}
