@@ -50,12 +50,12 @@ let package = Package(
         .target(name: "Interop", dependencies: ["Support"]),
         .target(
             name: "Training",
-            dependencies: ["Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
+            dependencies: ["CUDA", "Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
                            .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
+                "Corpus", "CUDA", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

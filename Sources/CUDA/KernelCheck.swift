@@ -1,10 +1,11 @@
-/// The outcome of holding one backend operation on the GPU against the CPU backend: the
-/// largest difference found, relative to the largest magnitude of the CPU's result, and the
-/// tolerance it must stay within.
+/// The outcome of holding one backend operation (or a whole training step) on the GPU against
+/// the CPU backend: the difference found, relative to the CPU's result, and the tolerance it
+/// must stay within.
 public struct KernelCheck: Sendable, CustomStringConvertible {
     /// The operation and case, e.g. "matmul Aᵀ·B".
     public var name: String
-    /// max |gpu − cpu| / max |cpu| over the compared outputs (0 when they agree exactly).
+    /// The relative difference: max |gpu − cpu| / max |cpu| over an operation's outputs
+    /// (`error(_:_:)`; 0 when they agree exactly), or as the check's maker defines it.
     public var error: Double
     /// The largest error accepted.
     public var tolerance: Double

@@ -15,8 +15,9 @@ struct BenchTrainStepCommand: ParsableCommand {
             Every position is a real token; ⌈0.15·S⌉ masked slots, at most 20, all labelled.
             Prints one line of key=value fields ending in tokens/s: the mean seconds per
             timed step, GFLOP/s (matrix products counted from the shapes, TrainStepBenchmark
-            documents the formula), the process's peak resident set in MB (10^6 bytes) and
-            tokens (B·S per step) per second.
+            documents the formula), the process's peak resident set in MB (10^6 bytes), the
+            device (on a GPU also the peak device memory BERTKit's tensors held, in MB) and
+            tokens (B·S per step) per second. --device picks the CPU or the first CUDA GPU.
 
             --model is a preset (tiny, mini, small, medium, base, large: Google's sizes, 64-wide
             heads) or a YAML file with Hugging Face's config.json keys (a config.json loads as
@@ -46,6 +47,8 @@ struct BenchTrainStepCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup var deviceOptions: DeviceOptions
+
     @Option(help: "The seed of the weights, dropout and batches.")
     var seed: UInt64 = 12345
 
@@ -54,7 +57,8 @@ struct BenchTrainStepCommand: ParsableCommand {
             let configuration = try ModelConfigurationFile.resolve(model: model, characterBERT: characterBert)
             let benchmark = try TrainStepBenchmark(configuration: configuration, batchSize: batchSize, sequenceLength: seqLength,
                                                    steps: steps, warmupSteps: warmupSteps, seed: seed)
-            let result = try benchmark.run(on: CPUBackend(threads: threadOptions.threads))
+            let backend = try deviceOptions.makeBackend(threads: threadOptions.threads)
+            let result = try benchmark.run(on: backend)
             let fields = [
                 ("model", model), ("kind", configuration.isCharacterBERT ? "character-bert" : "bert"),
                 ("batch", "\(batchSize)"), ("seq", "\(seqLength)"), ("predictions", "\(benchmark.shape.maxPredictions)"),
@@ -64,8 +68,7 @@ struct BenchTrainStepCommand: ParsableCommand {
                 ("s/step", Formatting.fixed(result.secondsPerStep, 4)),
                 ("GFLOP/s", Formatting.fixed(result.gigaflopsPerSecond, 1)),
                 ("peak_rss_mb", result.peakResidentBytes.map { Formatting.fixed(Double($0) / 1e6, 1) } ?? "?"),
-                ("tokens/s", Formatting.fixed(result.tokensPerSecond, 1)),
-            ]
+            ] + DeviceOptions.fields(backend) + [("tokens/s", Formatting.fixed(result.tokensPerSecond, 1))]
             print("train-step " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         }
     }

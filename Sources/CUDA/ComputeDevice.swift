@@ -1,0 +1,35 @@
+import Support
+import Tensor
+
+/// Where the tensors live and the operations run: `--device cpu|cuda`.
+public enum ComputeDevice: String, Sendable, CaseIterable {
+    /// The host's cores (`CPUBackend`).
+    case cpu
+    /// The first NVIDIA GPU (`CUDABackend`).
+    case cuda
+
+    /// The backend for `device` on `threads` host threads; with no device, CUDA when it
+    /// starts, else the CPU (`fallback` then says why CUDA did not start).
+    /// - Throws: `BERTKitError` when CUDA was asked for and cannot start, saying what is missing.
+    public static func makeBackend(_ device: ComputeDevice?, threads: Int) throws -> (backend: Backend, fallback: String?) {
+        switch device {
+        case .cpu: return (CPUBackend(threads: threads), nil)
+        case .cuda: return (try CUDABackend(), nil)
+        case nil:
+            do {
+                return (try CUDABackend(), nil)
+            } catch let error as BERTKitError {
+                return (CPUBackend(threads: threads), error.message)
+            }
+        }
+    }
+
+    /// How a backend describes itself in logs: "cpu (N threads)" or the GPU's summary.
+    public static func describe(_ backend: Backend) -> String {
+        switch backend {
+        case let cuda as CUDABackend: "cuda: \(cuda.summary)"
+        case let cpu as CPUBackend: "cpu (\(cpu.threadCount) threads)"
+        default: "\(type(of: backend))"
+        }
+    }
+}
