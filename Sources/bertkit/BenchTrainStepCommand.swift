@@ -12,7 +12,8 @@ struct BenchTrainStepCommand: ParsableCommand {
             Makes the model, then runs --warmup-steps untimed and --steps timed steps, each
             on a fresh random batch from --seed: zero the gradients, forward with dropout,
             backward, clip the global gradient norm to 1, one AdamW step (torch's defaults).
-            Every position is a real token; ⌈0.15·S⌉ masked slots, at most 20, all labelled.
+            Every position is a real token; ⌈0.15·S⌉ masked slots, at most --max-predictions
+            (20), all labelled.
             Prints one line of key=value fields ending in tokens/s: the mean seconds per
             timed step, GFLOP/s (matrix products counted from the shapes, TrainStepBenchmark
             documents the formula), the process's peak resident set in MB (10^6 bytes), the
@@ -39,6 +40,9 @@ struct BenchTrainStepCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.")
     var seqLength: Int
 
+    @Option(help: "The most masked slots per sequence (⌈0.15·S⌉ up to this; 80 for NVIDIA's phase 2 at 512).")
+    var maxPredictions = TrainStepBenchmark.maxPredictions
+
     @Option(help: "Timed steps.")
     var steps: Int
 
@@ -56,7 +60,8 @@ struct BenchTrainStepCommand: ParsableCommand {
         try CommandErrors.report {
             let configuration = try ModelConfigurationFile.resolve(model: model, characterBERT: characterBert)
             let benchmark = try TrainStepBenchmark(configuration: configuration, batchSize: batchSize, sequenceLength: seqLength,
-                                                   steps: steps, warmupSteps: warmupSteps, seed: seed)
+                                                   steps: steps, warmupSteps: warmupSteps, seed: seed,
+                                                   maxPredictions: maxPredictions)
             let backend = try deviceOptions.makeBackend(threads: threadOptions.threads)
             let result = try benchmark.run(on: backend)
             let fields = [
