@@ -10,8 +10,8 @@ import Support
 /// writing fp32 operands (twice the bytes of bf16 storage), which true bf16 activations can
 /// remove later.
 ///
-/// Each distinct shape gets its descriptors and its algorithm (the heuristic's first choice)
-/// once; a step's products then reuse them.
+/// Each distinct shape (with the alignment its operands share) gets its descriptors and its
+/// algorithm (the heuristic's first choice) once; a step's products then reuse them.
 final class CUBLASLt: @unchecked Sendable {
     private typealias Handle = UnsafeMutableRawPointer?
     private typealias Status = Int32
@@ -27,13 +27,13 @@ final class CUBLASLt: @unchecked Sendable {
     private let setLayoutAttribute: @convention(c) (Handle, Int32, UnsafeRawPointer, Int) -> Status
     private let destroyLayout: @convention(c) (Handle) -> Status
     private let createPreference: @convention(c) (UnsafeMutablePointer<Handle>) -> Status
+    private let destroyPreference: @convention(c) (Handle) -> Status
     private let setPreferenceAttribute: @convention(c) (Handle, Int32, UnsafeRawPointer, Int) -> Status
     private let heuristic: @convention(c) (Handle, Handle, Handle, Handle, Handle, Handle, Handle, Int32,
                                            UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> Status
     /// The library's version (cublasLtGetVersion: major·10000 + minor·100 + patch).
     let version: Int
     private let handle: Handle
-    private let preference: Handle
     private let device: CUDADevice
     private let workspace: UnsafeMutableRawPointer
     private var plans: [MatmulShape: Plan] = [:]
@@ -46,8 +46,10 @@ final class CUBLASLt: @unchecked Sendable {
     private static let transposeAAttribute: Int32 = 3, transposeBAttribute: Int32 = 4
     /// cublasLtMatrixLayoutAttribute_t BATCH_COUNT (int32), STRIDED_BATCH_OFFSET (int64).
     private static let batchCountAttribute: Int32 = 5, batchStrideAttribute: Int32 = 6
-    /// cublasLtMatmulPreferenceAttributes_t MAX_WORKSPACE_BYTES (uint64).
+    /// cublasLtMatmulPreferenceAttributes_t MAX_WORKSPACE_BYTES (uint64) and
+    /// MIN_ALIGNMENT_A_BYTES … MIN_ALIGNMENT_D_BYTES (uint32).
     private static let maxWorkspaceAttribute: Int32 = 1
+    private static let minimumAlignmentAttributes: [Int32] = [5, 6, 7, 8]
     /// The size of cublasLtMatmulHeuristicResult_t: the 64-byte algorithm, its workspace
     /// size, state, waves count and four reserved ints.
     private static let heuristicResultBytes = 96
@@ -64,6 +66,7 @@ final class CUBLASLt: @unchecked Sendable {
         setLayoutAttribute = try library.function("cublasLtMatrixLayoutSetAttribute")
         destroyLayout = try library.function("cublasLtMatrixLayoutDestroy")
         createPreference = try library.function("cublasLtMatmulPreferenceCreate")
+        destroyPreference = try library.function("cublasLtMatmulPreferenceDestroy")
         setPreferenceAttribute = try library.function("cublasLtMatmulPreferenceSetAttribute")
         heuristic = try library.function("cublasLtMatmulAlgoGetHeuristic")
         let getVersion: @convention(c) () -> Int = try library.function("cublasLtGetVersion")
@@ -72,11 +75,6 @@ final class CUBLASLt: @unchecked Sendable {
         var handle: Handle = nil
         try Self.check(create(&handle), "cublasLtCreate")
         self.handle = handle
-        var preference: Handle = nil
-        try Self.check(createPreference(&preference), "cublasLtMatmulPreferenceCreate")
-        var limit = UInt64(Self.workspaceBytes)
-        try Self.check(setPreferenceAttribute(preference, Self.maxWorkspaceAttribute, &limit, 8), "workspace preference")
-        self.preference = preference
         self.device = device
         workspace = UnsafeMutableRawPointer(bitPattern: UInt(device.allocate(byteCount: Self.workspaceBytes, for: "cuBLASLt's workspace")))!
     }
@@ -85,6 +83,8 @@ final class CUBLASLt: @unchecked Sendable {
     func matmul(_ shape: MatmulShape, a: UnsafeMutableRawPointer, b: UnsafeMutableRawPointer, c: UnsafeMutableRawPointer,
                 alpha: Float, beta: Float) {
         guard shape.m > 0 && shape.n > 0 && shape.batch > 0 else { return }
+        var shape = shape
+        shape.alignment = MatmulShape.alignment(of: [a, b, c])
         let plan = self.plan(shape)
         var (alpha, beta) = (alpha, beta)
         let status = plan.algorithm.withUnsafeBytes { algorithm in
@@ -127,6 +127,16 @@ final class CUBLASLt: @unchecked Sendable {
                         second: try layout(shape.secondOperand, stride: shape.strideA),
                         result: try layout(shape.result, stride: shape.strideC),
                         destroyDescriptor: destroyDescriptor, destroyLayout: destroyLayout)
+        // The search's limits: the workspace, and the operands' alignment.
+        var preference: Handle = nil
+        try Self.check(createPreference(&preference), "cublasLtMatmulPreferenceCreate")
+        defer { _ = destroyPreference(preference) }
+        var limit = UInt64(Self.workspaceBytes)
+        try Self.check(setPreferenceAttribute(preference, Self.maxWorkspaceAttribute, &limit, 8), "workspace preference")
+        var alignment = UInt32(shape.alignment)
+        for attribute in Self.minimumAlignmentAttributes {
+            try Self.check(setPreferenceAttribute(preference, attribute, &alignment, 4), "alignment preference")
+        }
         var result = [UInt8](repeating: 0, count: Self.heuristicResultBytes)
         var found: Int32 = 0
         try Self.check(result.withUnsafeMutableBytes {

@@ -16,7 +16,6 @@ extension CUDABackend {
         let (result, partials) = (memory, memory + 8)
         device.launch("sum_blocks", blocks: blocks, threads: 256,
                       [.address(x.address), .long(x.count), .int32(squared ? 1 : 0), .address(partials)])
-        if blocks == 0 { device.fill(result, words: 2, with: 0) }
         device.launch("sum_doubles", blocks: 1, threads: 1024, [.address(partials), .long(blocks), .address(result)])
         var total = 0.0
         withUnsafeMutableBytes(of: &total) { device.copy(result, byteCount: 8, to: $0.baseAddress!) }

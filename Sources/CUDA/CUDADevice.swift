@@ -20,6 +20,9 @@ final class CUDADevice: @unchecked Sendable {
     let multiprocessors: Int
     /// The stream everything runs on.
     let stream: UnsafeMutableRawPointer?
+    /// The device's primary context, made current on the calling thread by every operation
+    /// (a `Backend` may be called from one thread after another, and storage freed on any).
+    private let context: UnsafeMutableRawPointer?
     /// Bytes allocated and not yet freed, and the most there ever were.
     private(set) var allocatedBytes = 0, peakAllocatedBytes = 0
     private var functions: [String: UnsafeMutableRawPointer] = [:]
@@ -49,6 +52,7 @@ final class CUDADevice: @unchecked Sendable {
         var context: UnsafeMutableRawPointer?
         try driver.check(driver.retainPrimaryContext(&context, device), "cuDevicePrimaryCtxRetain")
         try driver.check(driver.setCurrentContext(context), "cuCtxSetCurrent")
+        self.context = context
         var stream: UnsafeMutableRawPointer?
         try driver.check(driver.createStream(&stream, CUDADriver.nonBlockingStream), "cuStreamCreate")
         self.stream = stream
@@ -82,6 +86,7 @@ final class CUDADevice: @unchecked Sendable {
     func launch(_ name: String, grid: (x: Int, y: Int), block: (x: Int, y: Int), _ arguments: [KernelArgument]) {
         guard let function = functions[name] else { preconditionFailure("CUDA: no kernel \(name) loaded") }
         guard grid.x > 0 && grid.y > 0 else { return }
+        makeCurrent()
         let result = KernelArgument.withParameters(arguments) { parameters in
             driver.launchKernel(function, UInt32(grid.x), UInt32(grid.y), 1, UInt32(block.x), UInt32(block.y), 1, 0, stream,
                                 parameters, nil)
@@ -103,6 +108,7 @@ final class CUDADevice: @unchecked Sendable {
     /// `byteCount` bytes of device memory, not cleared. Out of memory, the program stops with
     /// an error suggesting a smaller micro-batch (the `Backend` protocol cannot throw).
     func allocate(byteCount: Int, for what: @autoclosure () -> String) -> UInt64 {
+        makeCurrent()
         var address: UInt64 = 0
         let result = driver.allocateAsync(&address, byteCount, stream)
         if result == CUDADriver.outOfMemory {
@@ -121,6 +127,7 @@ final class CUDADevice: @unchecked Sendable {
 
     /// Frees memory from `allocate`, once the stream's earlier work is done with it.
     func free(_ address: UInt64, byteCount: Int) {
+        makeCurrent()
         driver.require(driver.freeAsync(address, stream), "cuMemFreeAsync")
         allocatedBytes -= byteCount
     }
@@ -129,12 +136,14 @@ final class CUDADevice: @unchecked Sendable {
     /// when this returns).
     func copy(_ bytes: UnsafeRawPointer, byteCount: Int, to address: UnsafeMutableRawPointer) {
         guard byteCount > 0 else { return }
+        makeCurrent()
         driver.require(driver.copyHostToDevice(Self.integer(address), bytes, byteCount, stream), "copy to the device")
     }
 
     /// Copies device bytes to the host, waiting for them.
     func copy(_ address: UnsafeMutableRawPointer, byteCount: Int, to bytes: UnsafeMutableRawPointer) {
         guard byteCount > 0 else { return }
+        makeCurrent()
         driver.require(driver.copyDeviceToHost(bytes, Self.integer(address), byteCount, stream), "copy to the host")
         synchronize()
     }
@@ -142,6 +151,7 @@ final class CUDADevice: @unchecked Sendable {
     /// Copies bytes within the device.
     func copy(device source: UnsafeMutableRawPointer, byteCount: Int, to destination: UnsafeMutableRawPointer) {
         guard byteCount > 0 else { return }
+        makeCurrent()
         driver.require(driver.copyDeviceToDevice(Self.integer(destination), Self.integer(source), byteCount, stream),
                        "copy within the device")
     }
@@ -149,25 +159,34 @@ final class CUDADevice: @unchecked Sendable {
     /// Sets `count` 32-bit words at `address` to `value`.
     func fill(_ address: UnsafeMutableRawPointer, words count: Int, with value: UInt32) {
         guard count > 0 else { return }
+        makeCurrent()
         driver.require(driver.set32(Self.integer(address), value, count, stream), "cuMemsetD32Async")
     }
 
     /// Sets `count` bytes at `address` to `value`.
     func fill(_ address: UnsafeMutableRawPointer, bytes count: Int, with value: UInt8) {
         guard count > 0 else { return }
+        makeCurrent()
         driver.require(driver.set8(Self.integer(address), value, count, stream), "cuMemsetD8Async")
     }
 
     /// Waits for everything queued on the stream; a kernel's failure shows here.
     func synchronize() {
+        makeCurrent()
         driver.require(driver.synchronizeStream(stream), "waiting for the GPU")
     }
 
     /// Free and total device memory in bytes, as the driver reports them.
     func memoryInfo() -> (free: Int, total: Int) {
         var (free, total) = (0, 0)
+        makeCurrent()
         driver.require(driver.memoryInfo(&free, &total), "cuMemGetInfo")
         return (free, total)
+    }
+
+    /// Makes the context current on the calling thread (a thread-local pointer: cheap).
+    private func makeCurrent() {
+        driver.require(driver.setCurrentContext(context), "cuCtxSetCurrent")
     }
 
     /// A device address held in a pointer, as the driver API's integer.

@@ -12,6 +12,15 @@ struct MatmulShape: Hashable {
     /// The number of products, and the element strides between consecutive A, B and C matrices.
     var batch: Int = 1
     var strideA: Int = 0, strideB: Int = 0, strideC: Int = 0
+    /// The alignment in bytes (a power of two, at most 256) that the addresses of A, B and C
+    /// share: cuBLASLt picks algorithms for 256-byte aligned operands unless told otherwise.
+    var alignment = 256
+
+    /// The largest power of two up to 256 dividing every address.
+    static func alignment(of addresses: [UnsafeMutableRawPointer]) -> Int {
+        let bits = addresses.reduce(UInt(256)) { $0 | UInt(bitPattern: $1) }
+        return Int(bits & (~bits &+ 1))
+    }
 
     /// The column-major layout (rows, columns, leading dimension) of the first operand, the B buffer.
     var firstOperand: (rows: Int, columns: Int, leading: Int) {
