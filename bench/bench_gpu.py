@@ -27,7 +27,8 @@ import os
 import subprocess
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import REPO, line_fields, python_json
+
 PHASES = {1: (128, 20), 2: (512, 80)}
 
 # PyTorch's side: one JSON object in, one out (sequences/s, s/step, last loss, versions).
@@ -107,23 +108,12 @@ def torch_ready(python):
     return (check.stderr.strip().splitlines() or ["unknown error"])[-1]
 
 
-def python_json(python, script, *args):
-    result = subprocess.run([python, "-c", script, *map(str, args)], capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {python} {script.strip().splitlines()[0]} ...\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def bertkit_step(args, batch, sequence, predictions):
     """BERTKit's train-step line as a dictionary of its fields."""
     command = [args.bertkit, "bench", "train-step", "--model", "base", "--batch-size", str(batch),
                "--seq-length", str(sequence), "--max-predictions", str(predictions), "--steps", str(args.steps),
                "--warmup-steps", str(args.warmup_steps), "--device", "cuda", "--seed", str(args.seed)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    line = result.stdout.strip().splitlines()[-1]
-    return dict(field.split("=", 1) for field in line.split()[1:])
+    return line_fields(command)
 
 
 def main():

@@ -20,20 +20,11 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import RELEASE_BINARY, machine, require_binary
+from benchlib import RELEASE_BINARY, line_fields, machine, require_binary
 
 # BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
 PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "base": (12, 768)}
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
-
-
-def run(command):
-    """The fields of the key=value line a command prints last on stdout."""
-    result = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    line = result.stdout.strip().splitlines()[-1]
-    return dict(field.split("=", 1) for field in line.split()[1:])
 
 
 def main():
@@ -61,14 +52,15 @@ def main():
         threads = ["--threads", str(args.threads)]
         pretrain_rates, step_rates = [], []
         for attempt in range(args.repeat):
-            pretrain = run([args.bertkit, "pretrain", "--model", model, "--data", data,
-                            "--run-dir", os.path.join(work, f"run{attempt}"), "--target-batch-size", str(args.batch_size),
-                            "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
-                            "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw",
-                            "--learning-rate", "1e-3", "--quiet"] + threads)
+            pretrain = line_fields([args.bertkit, "pretrain", "--model", model, "--data", data,
+                                    "--run-dir", os.path.join(work, f"run{attempt}"), "--target-batch-size",
+                                    str(args.batch_size), "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
+                                    "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw",
+                                    "--learning-rate", "1e-3", "--quiet"] + threads, env=ENVIRONMENT)
             pretrain_rates.append(float(pretrain["tokens/s"]))
-            step = run([args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(args.batch_size),
-                        "--seq-length", "128", "--steps", str(args.steps), "--warmup-steps", "1"] + threads)
+            step = line_fields([args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(args.batch_size),
+                                "--seq-length", "128", "--steps", str(args.steps), "--warmup-steps", "1"] + threads,
+                               env=ENVIRONMENT)
             step_rates.append(float(step["tokens/s"]))
             print(f"attempt {attempt + 1}: pretrain {pretrain_rates[-1]:,.0f} tokens/s, "
                   f"train-step {step_rates[-1]:,.0f} tokens/s", file=sys.stderr)

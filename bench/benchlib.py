@@ -78,3 +78,20 @@ def paragraph_text(bertkit, work, copies):
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(text * copies)
     return path
+
+
+def python_json(python, script, *args):
+    """The last line of `python -c script args…` parsed as JSON; exits with its stderr when it fails."""
+    result = subprocess.run([python, "-c", script, *map(str, args)], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {python} {script.strip().splitlines()[0]} ...\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def line_fields(command, env=None):
+    """The fields of the key=value line a command prints last on stdout; exits with its stderr when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
+    line = result.stdout.strip().splitlines()[-1]
+    return dict(field.split("=", 1) for field in line.split()[1:])

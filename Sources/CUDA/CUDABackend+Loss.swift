@@ -5,9 +5,7 @@ extension CUDABackend {
 
     public func crossEntropy(logits: Tensor, labels: Tensor, ignoreIndex: Int32, gradientScale: Float,
                              dLogits: Tensor) -> (loss: Float, counted: Int) {
-        let (rows, columns) = (logits.shape.rows, logits.shape.columns)
-        expectCount(labels, rows, "crossEntropy: labels")
-        expectCount(dLogits, logits.count, "crossEntropy: dLogits")
+        let (rows, columns) = OperandChecks.crossEntropy(logits: logits, labels: labels, dLogits: dLogits)
         // The labels are few (one per masked slot): checked and counted on the host.
         let hostLabels = integers(labels)
         var counted = 0

@@ -6,10 +6,7 @@ extension CUDABackend {
 
     public func layerNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float,
                           into y: Tensor, mean: Tensor, rstd: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        expectCount(y, x.count, "layerNorm: y")
-        for tensor in [gamma, beta] { expectCount(tensor, columns, "layerNorm: gamma/beta") }
-        for tensor in [mean, rstd] { expectCount(tensor, rows, "layerNorm: mean/rstd") }
+        let (rows, columns) = OperandChecks.layerNorm(x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd)
         device.launch("layer_norm_forward", blocks: rows, threads: Self.rowThreads(columns),
                       [.address(x.address), .address(gamma.address), .address(beta.address), .float(epsilon),
                        .address(y.address), .address(mean.address), .address(rstd.address), .int(columns)])
@@ -17,10 +14,8 @@ extension CUDABackend {
 
     public func layerNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, rstd: Tensor,
                                   into dx: Tensor, dGamma: Tensor, dBeta: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        for tensor in [dy, dx] { expectCount(tensor, x.count, "layerNormBackward: dy/dx") }
-        for tensor in [gamma, dGamma, dBeta] { expectCount(tensor, columns, "layerNormBackward: gamma/dGamma/dBeta") }
-        for tensor in [mean, rstd] { expectCount(tensor, rows, "layerNormBackward: mean/rstd") }
+        let (rows, columns) = OperandChecks.layerNormBackward(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx,
+                                                              dGamma: dGamma, dBeta: dBeta)
         // The parameter gradients first, so that dx may overwrite dy (the stream orders them).
         columnSums(dy, normalizing: nil, into: dBeta)
         columnSums(dy, normalizing: (x, mean, rstd), into: dGamma)
@@ -30,22 +25,14 @@ extension CUDABackend {
     }
 
     public func softmax(_ x: Tensor, scale: Float, mask: Tensor?, into y: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        expectCount(y, x.count, "softmax: y")
-        var rowsPerMaskRow = rows
-        if let mask {
-            precondition(mask.shape.columns == columns && rows % max(mask.shape.rows, 1) == 0,
-                         "softmax: mask \(mask.shape) does not fit \(x.shape)")
-            rowsPerMaskRow = rows / max(mask.shape.rows, 1)
-        }
+        let (rows, columns, rowsPerMaskRow) = OperandChecks.softmax(x, mask: mask, y: y)
         device.launch("softmax_forward", blocks: rows, threads: Self.rowThreads(columns),
                       [.address(x.address), .float(scale), .address(mask?.address), .long(max(rowsPerMaskRow, 1)),
                        .address(y.address), .int(columns)])
     }
 
     public func softmaxBackward(dy: Tensor, y: Tensor, scale: Float, into dx: Tensor) {
-        let (rows, columns) = (y.shape.rows, y.shape.columns)
-        for tensor in [dy, dx] { expectCount(tensor, y.count, "softmaxBackward: dy/dx") }
+        let (rows, columns) = OperandChecks.softmaxBackward(dy: dy, y: y, dx: dx)
         device.launch("softmax_backward", blocks: rows, threads: Self.rowThreads(columns),
                       [.address(dy.address), .address(y.address), .float(scale), .address(dx.address), .int(columns)])
     }

@@ -6,20 +6,14 @@ extension CUDABackend {
 
     public func adamW(_ step: AdamStep, parameters: Tensor, gradients: Tensor,
                       firstMoments: Tensor, secondMoments: Tensor, segments: [ParameterSegment]) {
-        let plan = checkedPlan(segments, [parameters, gradients, firstMoments, secondMoments], "adamW")
-        device.launch("adamw_step", blocks: plan.chunkCount, threads: 256,
-                      [.address(parameters.address), .address(gradients.address), .address(firstMoments.address),
-                       .address(secondMoments.address), .address(plan.chunks.address), .address(plan.decays.address),
-                       Self.scalars(step)])
+        let (plan, arguments) = stepArguments(step, [parameters, gradients, firstMoments, secondMoments], segments, "adamW")
+        device.launch("adamw_step", blocks: plan.chunkCount, threads: 256, arguments)
     }
 
     public func lamb(_ step: AdamStep, parameters: Tensor, gradients: Tensor,
                      firstMoments: Tensor, secondMoments: Tensor, segments: [ParameterSegment]) {
-        let plan = checkedPlan(segments, [parameters, gradients, firstMoments, secondMoments], "lamb")
-        device.launch("lamb_update", blocks: plan.chunkCount, threads: 256,
-                      [.address(parameters.address), .address(gradients.address), .address(firstMoments.address),
-                       .address(secondMoments.address), .address(plan.chunks.address), .address(plan.decays.address),
-                       Self.scalars(step), .address(plan.squares.address)])
+        let (plan, arguments) = stepArguments(step, [parameters, gradients, firstMoments, secondMoments], segments, "lamb")
+        device.launch("lamb_update", blocks: plan.chunkCount, threads: 256, arguments + [.address(plan.squares.address)])
         device.launch("lamb_rates", blocks: (segments.count + 255) / 256, threads: 256,
                       [.address(plan.squares.address), .address(plan.firstChunk.address), .address(plan.chunkCounts.address),
                        .address(plan.decays.address), .int(segments.count), .float(step.learningRate), .float(step.weightDecay),
@@ -29,13 +23,18 @@ extension CUDABackend {
                        .address(plan.rates.address)])
     }
 
-    /// The plan of `segments`, checking that the four buffers have equal float32 counts.
-    private func checkedPlan(_ segments: [ParameterSegment], _ buffers: [Tensor], _ role: StaticString) -> OptimizerPlan {
+    /// The plan of `segments` and the arguments the step kernels begin with (p, g, m, v, the
+    /// chunk table, the decay flags, the scalars), checking that the buffers (parameters,
+    /// gradients, first and second moments) have equal float32 counts.
+    private func stepArguments(_ step: AdamStep, _ buffers: [Tensor], _ segments: [ParameterSegment],
+                               _ role: StaticString) -> (OptimizerPlan, [KernelArgument]) {
         for buffer in buffers {
             expectCount(buffer, buffers[0].count, role)
             precondition(buffer.dtype == .float32, "\(role): expected float32 buffers")
         }
-        return optimizerPlan(segments, count: buffers[0].count)
+        let plan = optimizerPlan(segments, count: buffers[0].count)
+        return (plan, buffers.map { .address($0.address) } + [.address(plan.chunks.address), .address(plan.decays.address),
+                                                               Self.scalars(step)])
     }
 
     /// optimizer.cu's `AdamScalars` of a step: β and 1 − β each rounded from double, 1/c1, 1/c2.

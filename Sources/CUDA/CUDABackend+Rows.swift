@@ -24,30 +24,24 @@ extension CUDABackend {
     }
 
     public func copyColumns(_ x: Tensor, into y: Tensor, at column: Int) {
-        copyColumnBlock(wide: y, narrow: x, at: column, intoWide: true)
+        launchColumnCopy(wide: y, narrow: x, column, toWide: true)
     }
 
     public func extractColumns(_ y: Tensor, at column: Int, into x: Tensor) {
-        copyColumnBlock(wide: y, narrow: x, at: column, intoWide: false)
+        launchColumnCopy(wide: y, narrow: x, column, toWide: false)
     }
 
-    /// Copies each row of `narrow` [N, F] into, or out of, the columns `column ..< column + F`
-    /// of `wide` [N, C].
-    private func copyColumnBlock(wide: Tensor, narrow: Tensor, at column: Int, intoWide: Bool) {
-        let (rows, width, block) = (wide.shape.rows, wide.shape.columns, narrow.shape.columns)
-        precondition(narrow.shape.rows == rows && column >= 0 && column + block <= width,
-                     "columns \(column)..<\(column + block) of \(wide.shape) and \(narrow.shape)")
+    /// rows.cu's copy_columns between `narrow` [N, F] and the columns `column ..< column + F`
+    /// of `wide` [N, C], towards `wide` when `toWide`.
+    private func launchColumnCopy(wide: Tensor, narrow: Tensor, _ column: Int, toWide: Bool) {
+        let (rows, width, block) = OperandChecks.columnBlock(wide: wide, narrow: narrow, at: column)
         device.launchElementwise("copy_columns", count: narrow.count,
                                  [.address(wide.address), .address(narrow.address), .long(rows), .int(width), .int(block),
-                                  .int(column), .int32(intoWide ? 1 : 0)])
+                                  .int(column), .int32(toWide ? 1 : 0)])
     }
 
     public func swapMiddleAxes(_ x: Tensor, into y: Tensor) {
-        precondition(x.shape.rank == 4, "swapMiddleAxes needs a rank-4 tensor, got \(x.shape)")
-        let (a, b, c, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        precondition(y.shape == [a, c, b, d], "swapMiddleAxes: \(x.shape) into \(y.shape)")
-        precondition(x.storage !== y.storage || x.offset + x.count <= y.offset || y.offset + y.count <= x.offset,
-                     "swapMiddleAxes cannot work in place")
+        let (a, b, c, d) = OperandChecks.swapMiddleAxes(x, y: y)
         device.launchElementwise("swap_middle_axes", count: x.count,
                                  [.address(x.address), .address(y.address), .long(a), .long(b), .long(c), .long(d)])
     }

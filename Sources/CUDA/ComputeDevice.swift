@@ -23,13 +23,4 @@ public enum ComputeDevice: String, Sendable, CaseIterable {
             }
         }
     }
-
-    /// How a backend describes itself in logs: "cpu (N threads)" or the GPU's summary.
-    public static func describe(_ backend: Backend) -> String {
-        switch backend {
-        case let cuda as CUDABackend: "cuda: \(cuda.summary)"
-        case let cpu as CPUBackend: "cpu (\(cpu.threadCount) threads)"
-        default: "\(type(of: backend))"
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import Tensor
+
 /// One (batched) row-major product C = α·op(A)·op(B) + β·C as cuBLASLt runs it, with the
 /// leading dimensions (stored row lengths) and the strides between the matrices of a batch.
 ///
@@ -15,6 +17,13 @@ struct MatmulShape: Hashable {
     /// The alignment in bytes (a power of two, at most 256) that the addresses of A, B and C
     /// share: cuBLASLt picks algorithms for 256-byte aligned operands unless told otherwise.
     var alignment = 256
+
+    /// One product of `product`'s dimensions, C stored densely (its row length N).
+    init(_ product: ProductShape, transposeA: Bool, transposeB: Bool, leadingA: Int, leadingB: Int) {
+        (m, n, k) = (product.m, product.n, product.k)
+        (self.transposeA, self.transposeB) = (transposeA, transposeB)
+        (self.leadingA, self.leadingB, leadingC) = (leadingA, leadingB, product.n)
+    }
 
     /// The largest power of two up to 256 dividing every address.
     static func alignment(of addresses: [UnsafeMutableRawPointer]) -> Int {

@@ -13,53 +13,46 @@ typedef long long i64;
 /// +infinity, from its bits.
 __device__ __forceinline__ float bk_infinity() { return __int_as_float(0x7f800000); }
 
-/// The sum of `value` over the lanes of a warp, in every lane.
-__device__ __forceinline__ float bk_warp_sum(float value) {
-    for (int offset = 16; offset > 0; offset >>= 1) value += __shfl_xor_sync(BK_FULL_MASK, value, offset);
+/// Addition and maximum, the operations the reductions combine values with.
+struct BkSum {
+    template <typename T> __device__ __forceinline__ T operator()(T a, T b) const { return a + b; }
+};
+struct BkMax {
+    __device__ __forceinline__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+/// `value` combined by `op` over the lanes of a warp, in every lane.
+template <typename T, typename Op>
+__device__ __forceinline__ T bk_warp_reduce(T value, Op op) {
+    for (int offset = 16; offset > 0; offset >>= 1) value = op(value, __shfl_xor_sync(BK_FULL_MASK, value, offset));
     return value;
 }
 
-/// The sum of `value` over the lanes of a warp, in double precision, in every lane.
-__device__ __forceinline__ double bk_warp_sum_double(double value) {
-    for (int offset = 16; offset > 0; offset >>= 1) value += __shfl_xor_sync(BK_FULL_MASK, value, offset);
-    return value;
-}
-
-/// The largest `value` over the lanes of a warp, in every lane.
-__device__ __forceinline__ float bk_warp_max(float value) {
-    for (int offset = 16; offset > 0; offset >>= 1) value = fmaxf(value, __shfl_xor_sync(BK_FULL_MASK, value, offset));
-    return value;
-}
-
-/// The sum of `value` over a block (one-dimensional), in every thread; `shared` holds 32 floats.
-__device__ __forceinline__ float bk_block_sum(float value, float* shared) {
+/// `value` combined by `op` over a block (one-dimensional), in every thread; `shared` holds
+/// 32 values, `identity` is op's neutral element (what the missing warps contribute).
+template <typename T, typename Op>
+__device__ __forceinline__ T bk_block_reduce(T value, T* shared, Op op, T identity) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    value = bk_warp_sum(value);
+    value = bk_warp_reduce(value, op);
     __syncthreads();  // an earlier call's readers are done with `shared`
     if (lane == 0) shared[warp] = value;
     __syncthreads();
-    return bk_warp_sum(lane < warps ? shared[lane] : 0.0f);
+    return bk_warp_reduce(lane < warps ? shared[lane] : identity, op);
 }
 
-/// The sum of `value` over a block (one-dimensional) in double, in every thread; `shared`
-/// holds 32 doubles.
+/// The sum of `value` over a block, in every thread; `shared` holds 32 floats.
+__device__ __forceinline__ float bk_block_sum(float value, float* shared) {
+    return bk_block_reduce(value, shared, BkSum(), 0.0f);
+}
+
+/// The sum of `value` over a block in double, in every thread; `shared` holds 32 doubles.
 __device__ __forceinline__ double bk_block_sum_double(double value, double* shared) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    value = bk_warp_sum_double(value);
-    __syncthreads();
-    if (lane == 0) shared[warp] = value;
-    __syncthreads();
-    return bk_warp_sum_double(lane < warps ? shared[lane] : 0.0);
+    return bk_block_reduce(value, shared, BkSum(), 0.0);
 }
 
-/// The largest `value` over a block (one-dimensional), in every thread; `shared` holds 32 floats.
+/// The largest `value` over a block, in every thread; `shared` holds 32 floats.
 __device__ __forceinline__ float bk_block_max(float value, float* shared) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    value = bk_warp_max(value);
-    __syncthreads();
-    if (lane == 0) shared[warp] = value;
-    __syncthreads();
-    return bk_warp_max(lane < warps ? shared[lane] : -bk_infinity());
+    return bk_block_reduce(value, shared, BkMax(), -bk_infinity());
 }
 
 /// Records the first bad index a kernel meets: fault[0] becomes 1, fault[1] the index and
