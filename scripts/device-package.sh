@@ -3,7 +3,7 @@
 # the Swift standard library linked in (swift build -c release --static-swift-stdlib), stripped,
 # with the shared libraries it needs that are not glibc's (ldd's list: OpenBLAS, HDF5, curl and
 # their dependencies), in one xz archive, device/bertkit.tar.xz, and device/run.sh, which
-# unpacks it beside itself once and runs bertkit with those libraries found first. CUDA itself
+# unpacks it once into $TMPDIR and runs bertkit with those libraries found first. CUDA itself
 # is not packaged: bertkit opens the machine's libcuda, libcublasLt and libnvrtc at run time.
 #
 #   scripts/device-package.sh          # then, on the GPU machine:
@@ -38,13 +38,14 @@ mkdir -p "$out"
 tar -C "$staging" -cf - bin lib | xz -T0 -9 > "$out/bertkit.tar.xz"
 cat > "$out/run.sh" <<'RUN'
 #!/usr/bin/env bash
-# Runs the packaged bertkit (made by scripts/device-package.sh): unpacks bertkit.tar.xz beside
-# this script when it is new, then runs bin/bertkit with the packaged libraries first on
-# LD_LIBRARY_PATH (libstdc++ and libgcc_s only where the machine has none).
+# Runs the packaged bertkit (made by scripts/device-package.sh): unpacks bertkit.tar.xz once
+# into $TMPDIR (outside this folder, which must stay small enough to carry), then runs
+# bin/bertkit with the packaged libraries first on LD_LIBRARY_PATH (libstdc++ and libgcc_s only
+# where the machine has none).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-unpacked="$here/unpacked"
 wanted=$(sha256sum "$here/bertkit.tar.xz" | cut -d' ' -f1)
+unpacked="${TMPDIR:-/tmp}/bertkit-device-${wanted:0:16}"
 if [ "$(cat "$unpacked/.archive.sha256" 2>/dev/null)" != "$wanted" ]; then
   rm -rf "$unpacked"
   mkdir -p "$unpacked"

@@ -36,7 +36,8 @@ final class DynamicLibrary: @unchecked Sendable {
                                + "or .venv's nvidia-cuda-nvrtc wheel); last error: \(lastError)")
         case .cublasLt:
             throw BERTKitError("\(library.displayName) not found (\(library.sonames.joined(separator: ", ")) in the "
-                               + "loader's path or \(search.toolkitDirectories.joined(separator: ", "))); last error: \(lastError)")
+                               + "loader's path or \(search.toolkitDirectories.joined(separator: ", ")); a directory "
+                               + "holding it can go on LD_LIBRARY_PATH); last error: \(lastError)")
         }
     }
 
