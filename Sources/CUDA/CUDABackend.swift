@@ -84,11 +84,13 @@ public final class CUDABackend: Backend {
     private func write<Element>(_ values: [Element], dtype: DType, to tensor: Tensor) {
         precondition(tensor.dtype == dtype && values.count == tensor.count,
                      "writing \(values.count) \(dtype) values to \(tensor.shape) \(tensor.dtype)")
+        guard !values.isEmpty else { return }
         values.withUnsafeBytes { device.copy($0.baseAddress!, byteCount: $0.count, to: tensor.address) }
     }
 
     private func read<Element>(_ tensor: Tensor, dtype: DType) -> [Element] {
         precondition(tensor.dtype == dtype, "reading \(tensor.dtype) as \(dtype)")
+        guard tensor.count > 0 else { return [] }
         let values = [Element](unsafeUninitializedCapacity: tensor.count) { buffer, count in
             device.copy(tensor.address, byteCount: tensor.count * dtype.byteSize, to: UnsafeMutableRawPointer(buffer.baseAddress!))
             count = tensor.count
@@ -129,7 +131,7 @@ public final class CUDABackend: Backend {
     func upload<Element>(_ values: [Element]) -> Storage {
         let byteCount = max(values.count * MemoryLayout<Element>.stride, 4)
         let storage = allocate([(byteCount + 3) / 4], dtype: .int32).storage
-        values.withUnsafeBytes { device.copy($0.baseAddress!, byteCount: $0.count, to: storage.address) }
+        if !values.isEmpty { values.withUnsafeBytes { device.copy($0.baseAddress!, byteCount: $0.count, to: storage.address) } }
         return storage
     }
 
