@@ -22,24 +22,32 @@ final class OptimizerPlan {
     /// chunks and uploads the tables to `backend`.
     init(segments: [ParameterSegment], count: Int, backend: CUDABackend) {
         self.segments = segments
+        let tables = Self.tables(segments, count: count)
+        chunkCount = tables.chunks.count / 3
+        chunks = backend.upload(tables.chunks)
+        decays = backend.upload(segments.map { Int32($0.decays ? 1 : 0) })
+        firstChunk = backend.upload(tables.firstChunk)
+        chunkCounts = backend.upload(tables.chunkCounts)
+        squares = backend.upload([Double](repeating: 0, count: 2 * max(chunkCount, 1)))
+        rates = backend.upload([Float](repeating: 0, count: max(segments.count, 1)))
+    }
+
+    /// The chunk table (segment, first element, end for each chunk) and, for each segment, its
+    /// first chunk and its number of chunks; checks that the segments lie in order within
+    /// buffers of `count` elements.
+    static func tables(_ segments: [ParameterSegment], count: Int) -> (chunks: [Int64], firstChunk: [Int32], chunkCounts: [Int32]) {
         var table: [Int64] = [], first: [Int32] = [], counts: [Int32] = []
         var end = 0
         for (index, segment) in segments.enumerated() {
             precondition(segment.offset >= end && segment.elements.upperBound <= count,
                          "optimizer: segment \(index) \(segment.elements) overlaps the one before or exceeds \(count) elements")
             first.append(Int32(table.count / 3))
-            for start in stride(from: segment.offset, to: segment.elements.upperBound, by: Self.chunkSize) {
-                table += [Int64(index), Int64(start), Int64(min(start + Self.chunkSize, segment.elements.upperBound))]
+            for start in stride(from: segment.offset, to: segment.elements.upperBound, by: chunkSize) {
+                table += [Int64(index), Int64(start), Int64(min(start + chunkSize, segment.elements.upperBound))]
             }
             counts.append(Int32(table.count / 3) - first.last!)
             end = segment.elements.upperBound
         }
-        chunkCount = table.count / 3
-        chunks = backend.upload(table)
-        decays = backend.upload(segments.map { Int32($0.decays ? 1 : 0) })
-        firstChunk = backend.upload(first)
-        chunkCounts = backend.upload(counts)
-        squares = backend.upload([Double](repeating: 0, count: 2 * max(chunkCount, 1)))
-        rates = backend.upload([Float](repeating: 0, count: max(segments.count, 1)))
+        return (table, first, counts)
     }
 }
