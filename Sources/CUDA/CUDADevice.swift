@@ -26,6 +26,9 @@ final class CUDADevice: @unchecked Sendable {
     /// Bytes allocated and not yet freed, and the most there ever were.
     private(set) var allocatedBytes = 0, peakAllocatedBytes = 0
     private var functions: [String: UnsafeMutableRawPointer] = [:]
+    /// Whether every launch waits for its kernel ($BERTKIT_CUDA_SYNC set): slow, but a failing
+    /// kernel is then named instead of showing at the next copy to the host.
+    private let synchronizesLaunches = getenv("BERTKIT_CUDA_SYNC") != nil
 
     /// Opens device `ordinal`: initialises the driver, makes its primary context current and
     /// creates the stream.
@@ -92,6 +95,7 @@ final class CUDADevice: @unchecked Sendable {
                                 parameters, nil)
         }
         driver.require(result, "launching \(name) on \(grid) blocks of \(block)")
+        if synchronizesLaunches { driver.require(driver.synchronizeStream(stream), "running \(name) on \(grid) blocks of \(block)") }
     }
 
     /// Launches kernel `name` with one-dimensional blocks.

@@ -20,7 +20,8 @@ struct SelfTestCommand: ParsableCommand {
             operation on random inputs against the CPU backend, then one training step of
             tiny BERT and of tiny CharacterBERT (loss and gradients), one `ok`/`FAIL` line
             per check with its error and tolerance. Exits non-zero when a kernel is missing or
-            a check fails, or when there is no CUDA driver.
+            a check fails, or when there is no CUDA driver. With BERTKIT_CUDA_SYNC set, every
+            kernel launch waits for the kernel, so that a failing one is named.
 
             Example:
               bertkit selftest --device cuda --compile-only
