@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "PretrainingData", targets: ["PretrainingData"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "CUDA", targets: ["CUDA"]),
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Interop", targets: ["Interop"]),
         .library(name: "Training", targets: ["Training"]),
@@ -36,6 +37,8 @@ let package = Package(
         // The bundled sample dump, embedded in the binary with C23 #embed.
         .target(name: "CSampleCorpus", path: "Sources/CSampleCorpus",
                 exclude: ["sample-wiki.xml.bz2"]),
+        // The CUDA kernels' sources, embedded the same way; NVRTC compiles them at run time.
+        .target(name: "CCUDAKernels", path: "Sources/CCUDAKernels", exclude: ["kernels"]),
 
         .target(name: "Support", dependencies: ["COpenSSL"]),
         .target(
@@ -46,17 +49,18 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["Support"]),
         .target(name: "PretrainingData", dependencies: ["Distributed", "Support", "Tokenizers", "CHDF5", "CDeflate"]),
         .target(name: "Tensor", dependencies: ["Support", "COpenBLAS"]),
+        .target(name: "CUDA", dependencies: ["Support", "Tensor", "CCUDAKernels"]),
         .target(name: "Model", dependencies: ["Support", "Tensor"]),
         .target(name: "Interop", dependencies: ["Support"]),
         .target(name: "Distributed", dependencies: ["Support", "CMPI"]),
         .target(
             name: "Training",
-            dependencies: ["Distributed", "Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
+            dependencies: ["CUDA", "Distributed", "Interop", "Model", "PretrainingData", "Tensor", "Tokenizers", "Support",
                            .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "bertkit",
             dependencies: [
-                "Corpus", "Distributed", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
+                "Corpus", "CUDA", "Distributed", "Model", "PretrainingData", "Support", "Tokenizers", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers", "Support"]),
         .testTarget(name: "PretrainingDataTests", dependencies: ["TestSupport", "PretrainingData", "Tokenizers", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
+        .testTarget(name: "CUDATests", dependencies: ["TestSupport", "CUDA", "Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Support"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),

@@ -19,14 +19,9 @@ import os
 import sys
 import tempfile
 
-from benchlib import PRESETS, RELEASE_BINARY, demo_model, machine, require_binary, summary_fields
+from benchlib import PRESETS, RELEASE_BINARY, demo_model, line_fields, machine, require_binary
 
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
-
-
-def run(command):
-    """The fields of the key=value line a command prints last on stdout."""
-    return summary_fields(command, ENVIRONMENT)
 
 
 def main():
@@ -45,14 +40,15 @@ def main():
         threads = ["--threads", str(args.threads)]
         pretrain_rates, step_rates = [], []
         for attempt in range(args.repeat):
-            pretrain = run([args.bertkit, "pretrain", "--model", model, "--data", data,
-                            "--run-dir", os.path.join(work, f"run{attempt}"), "--target-batch-size", str(args.batch_size),
-                            "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
-                            "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw",
-                            "--learning-rate", "1e-3", "--quiet"] + threads)
+            pretrain = line_fields([args.bertkit, "pretrain", "--model", model, "--data", data,
+                                    "--run-dir", os.path.join(work, f"run{attempt}"), "--target-batch-size",
+                                    str(args.batch_size), "--accumulation-steps", "1", "--max-steps", str(args.steps + 1),
+                                    "--checkpoint-interval", str(args.steps + 1), "--optimizer", "adamw",
+                                    "--learning-rate", "1e-3", "--quiet"] + threads, env=ENVIRONMENT)
             pretrain_rates.append(float(pretrain["tokens/s"]))
-            step = run([args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(args.batch_size),
-                        "--seq-length", "128", "--steps", str(args.steps), "--warmup-steps", "1"] + threads)
+            step = line_fields([args.bertkit, "bench", "train-step", "--model", model, "--batch-size", str(args.batch_size),
+                                "--seq-length", "128", "--steps", str(args.steps), "--warmup-steps", "1"] + threads,
+                               env=ENVIRONMENT)
             step_rates.append(float(step["tokens/s"]))
             print(f"attempt {attempt + 1}: pretrain {pretrain_rates[-1]:,.0f} tokens/s, "
                   f"train-step {step_rates[-1]:,.0f} tokens/s", file=sys.stderr)

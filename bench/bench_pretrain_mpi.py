@@ -18,7 +18,7 @@ import shutil
 import sys
 import tempfile
 
-from benchlib import RELEASE_BINARY, demo_model, machine, require_binary, summary_fields
+from benchlib import RELEASE_BINARY, demo_model, machine, require_binary, line_fields
 
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
 ENVIRONMENT.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
@@ -51,8 +51,8 @@ def main():
         for attempt in range(args.repeat):
             one = pretrain(f"one{attempt}", args.batch_size, 2)
             two = [mpirun, "--oversubscribe", "--bind-to", "none", "-np", "2"] + pretrain(f"two{attempt}", args.batch_size // 2, 1)
-            single.append(float(summary_fields(one, ENVIRONMENT)["tokens/s"]))
-            double.append(float(summary_fields(two, ENVIRONMENT)["tokens/s"]))
+            single.append(float(line_fields(one, ENVIRONMENT)["tokens/s"]))
+            double.append(float(line_fields(two, ENVIRONMENT)["tokens/s"]))
             print(f"attempt {attempt + 1}: 1 process x 2 threads {single[-1]:,.0f} tokens/s, "
                   f"2 processes x 1 thread {double[-1]:,.0f} tokens/s", file=sys.stderr)
 

@@ -38,11 +38,8 @@ import os
 import subprocess
 import sys
 
-from benchlib import RELEASE_BINARY, REPO, machine, require_binary
+from benchlib import PRESETS, RELEASE_BINARY, REPO, machine, python_json, require_binary
 
-# BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
-PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "medium": (8, 512), "base": (12, 768),
-           "large": (24, 1024)}
 ROWS = [("mini", 32), ("base", 8)]
 CHARACTER_BERT_VOCABULARY = 100_000  # ModelConfigurationFile.characterBERTVocabularySize
 
@@ -136,13 +133,6 @@ for _ in range(5):
     times.append(time.perf_counter() - start)
 print(2 * 2048 ** 3 / min(times) / 1e9)
 """
-
-
-def python_json(python, script, *args):
-    result = subprocess.run([python, "-c", script, *map(str, args)], capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {python} {script.strip().splitlines()[0]} ...\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def bertkit_step(args, model, batch, character_bert):

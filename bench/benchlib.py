@@ -81,7 +81,8 @@ def paragraph_text(bertkit, work, copies):
 
 
 # BertConfiguration.presets: (layers, hidden); 64-wide heads, 4·H feed-forward.
-PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "base": (12, 768)}
+PRESETS = {"tiny": (2, 128), "mini": (4, 256), "small": (4, 512), "medium": (8, 512), "base": (12, 768),
+           "large": (24, 1024)}
 
 
 def demo_model(bertkit, work, preset):
@@ -100,9 +101,16 @@ def demo_model(bertkit, work, preset):
     return os.path.join(demo, "hdf5", "128_20"), model, vocabulary_size
 
 
-def summary_fields(command, env):
-    """The fields of the key=value line a command prints last on stdout; exits with its
-    standard error when it fails."""
+def python_json(python, script, *args):
+    """The last line of `python -c script args…` parsed as JSON; exits with its stderr when it fails."""
+    result = subprocess.run([python, "-c", script, *map(str, args)], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {python} {script.strip().splitlines()[0]} ...\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def line_fields(command, env=None):
+    """The fields of the key=value line a command prints last on stdout; exits with its stderr when it fails."""
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")

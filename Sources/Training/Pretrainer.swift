@@ -109,6 +109,11 @@ public final class Pretrainer {
         guard let data = configuration.data else {
             throw BERTKitError("pre-training needs training data: give --data (or data) a directory of HDF5 files")
         }
+        // MPI sums host memory; a GPU's gradients would need NCCL, which is not there yet.
+        guard !communicator.isDistributed || backend is CPUBackend else {
+            throw BERTKitError("data-parallel training over several processes runs on the CPU only for now (--device cpu): "
+                               + "summing GPU gradients needs NCCL, which BERTKit does not use yet")
+        }
         let checkpoints = CheckpointStore(runDirectory: runDirectory, backend: backend, keep: configuration.keepCheckpoints)
         let start = try Self.start(configuration, checkpoints: checkpoints, resume: resume)
         let startPath = start.checkpoint?.path ?? ""

@@ -27,7 +27,8 @@ public struct TrainStepBenchmark: Sendable {
 
     /// The learning rate of every step, torch.optim.AdamW's default.
     public static let learningRate: Float = 1e-3
-    /// The most masked slots per sequence.
+    /// The most masked slots per sequence unless a benchmark names its own cap (NVIDIA's
+    /// phase 1; phase 2 has 80 at 512 tokens).
     public static let maxPredictions = 20
 
     /// What a run measured.
@@ -50,27 +51,28 @@ public struct TrainStepBenchmark: Sendable {
     }
 
     /// A benchmark of `steps` timed steps after `warmupSteps`, on batches of `batchSize`
-    /// sequences of `sequenceLength` tokens.
+    /// sequences of `sequenceLength` tokens with at most `maxPredictions` masked slots each.
     public init(configuration: BertConfiguration, batchSize: Int, sequenceLength: Int, steps: Int, warmupSteps: Int = 1,
-                seed: UInt64 = 12345) throws {
-        guard batchSize >= 1, sequenceLength >= 1, steps >= 1, warmupSteps >= 0 else {
+                seed: UInt64 = 12345, maxPredictions: Int = maxPredictions) throws {
+        guard batchSize >= 1, sequenceLength >= 1, steps >= 1, warmupSteps >= 0, maxPredictions >= 1 else {
             throw BERTKitError("a benchmark needs a batch, a sequence and a timed step: got batch \(batchSize), "
-                               + "sequence \(sequenceLength), \(steps) steps after \(warmupSteps)")
+                               + "sequence \(sequenceLength), \(steps) steps after \(warmupSteps), "
+                               + "at most \(maxPredictions) masked slots")
         }
         self.configuration = configuration
         shape = BatchShape(batchSize: batchSize, sequenceLength: sequenceLength,
-                           maxPredictions: Self.maskedSlots(sequenceLength: sequenceLength))
+                           maxPredictions: Self.maskedSlots(sequenceLength: sequenceLength, cap: maxPredictions))
         self.steps = steps
         self.warmupSteps = warmupSteps
         self.seed = seed
     }
 
-    /// Masked slots per sequence of `sequenceLength` tokens: ⌈0.15·S⌉ capped at 20 and at the
-    /// positions other than the first and last (all positions below 3 tokens), at least 1.
-    public static func maskedSlots(sequenceLength: Int) -> Int {
+    /// Masked slots per sequence of `sequenceLength` tokens: ⌈0.15·S⌉ capped at `cap` and at
+    /// the positions other than the first and last (all positions below 3 tokens), at least 1.
+    public static func maskedSlots(sequenceLength: Int, cap: Int = maxPredictions) -> Int {
         let candidates = sequenceLength >= 3 ? sequenceLength - 2 : sequenceLength
         let share = Int((0.15 * Double(sequenceLength)).rounded(.up))
-        return max(1, min(maxPredictions, share, candidates))
+        return max(1, min(cap, share, candidates))
     }
 
     /// The floating-point operations of one training step on a batch of `shape`, counting the

@@ -22,11 +22,12 @@ struct BERTKit: ParsableCommand {
               evaluate  a model's MLM and NSP loss and accuracy on HDF5 data
               embed     a vector per line of text from a model's last hidden states
               bench     measure BERTKit's own speed: train-step
+              selftest  check the CUDA backend against the CPU (or compile its kernels)
             """,
         version: BERTKitVersion.string,
         subcommands: [CorpusCommand.self, TokenizeCommand.self, VocabCommand.self, DataCommand.self, PretrainCommand.self,
                       ExportCommand.self, ImportCommand.self, FillMaskCommand.self, EvaluateCommand.self,
                       EmbedCommand.self, DemoCommand.self, LogitsCommand.self,
-                      BenchCommand.self])
+                      BenchCommand.self, SelfTestCommand.self])
 }
 

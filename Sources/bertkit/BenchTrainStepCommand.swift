@@ -12,11 +12,13 @@ struct BenchTrainStepCommand: ParsableCommand {
             Makes the model, then runs --warmup-steps untimed and --steps timed steps, each
             on a fresh random batch from --seed: zero the gradients, forward with dropout,
             backward, clip the global gradient norm to 1, one AdamW step (torch's defaults).
-            Every position is a real token; ⌈0.15·S⌉ masked slots, at most 20, all labelled.
+            Every position is a real token; ⌈0.15·S⌉ masked slots, at most --max-predictions
+            (20), all labelled.
             Prints one line of key=value fields ending in tokens/s: the mean seconds per
             timed step, GFLOP/s (matrix products counted from the shapes, TrainStepBenchmark
-            documents the formula), the process's peak resident set in MB (10^6 bytes) and
-            tokens (B·S per step) per second.
+            documents the formula), the process's peak resident set in MB (10^6 bytes), the
+            device (on a GPU also the peak device memory BERTKit's tensors held, in MB) and
+            tokens (B·S per step) per second. --device picks the CPU or the first CUDA GPU.
 
             --model is a preset (tiny, mini, small, medium, base, large: Google's sizes, 64-wide
             heads) or a YAML file with Hugging Face's config.json keys (a config.json loads as
@@ -38,6 +40,9 @@ struct BenchTrainStepCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.")
     var seqLength: Int
 
+    @Option(help: "The most masked slots per sequence (⌈0.15·S⌉ up to this; 80 for NVIDIA's phase 2 at 512).")
+    var maxPredictions = TrainStepBenchmark.maxPredictions
+
     @Option(help: "Timed steps.")
     var steps: Int
 
@@ -46,6 +51,8 @@ struct BenchTrainStepCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup var deviceOptions: DeviceOptions
+
     @Option(help: "The seed of the weights, dropout and batches.")
     var seed: UInt64 = 12345
 
@@ -53,8 +60,10 @@ struct BenchTrainStepCommand: ParsableCommand {
         try CommandErrors.report {
             let configuration = try ModelConfigurationFile.resolve(model: model, characterBERT: characterBert)
             let benchmark = try TrainStepBenchmark(configuration: configuration, batchSize: batchSize, sequenceLength: seqLength,
-                                                   steps: steps, warmupSteps: warmupSteps, seed: seed)
-            let result = try benchmark.run(on: CPUBackend(threads: threadOptions.threads))
+                                                   steps: steps, warmupSteps: warmupSteps, seed: seed,
+                                                   maxPredictions: maxPredictions)
+            let backend = try deviceOptions.makeBackend(threads: threadOptions.threads)
+            let result = try benchmark.run(on: backend)
             let fields = [
                 ("model", model), ("kind", configuration.isCharacterBERT ? "character-bert" : "bert"),
                 ("batch", "\(batchSize)"), ("seq", "\(seqLength)"), ("predictions", "\(benchmark.shape.maxPredictions)"),
@@ -64,8 +73,7 @@ struct BenchTrainStepCommand: ParsableCommand {
                 ("s/step", Formatting.fixed(result.secondsPerStep, 4)),
                 ("GFLOP/s", Formatting.fixed(result.gigaflopsPerSecond, 1)),
                 ("peak_rss_mb", result.peakResidentBytes.map { Formatting.fixed(Double($0) / 1e6, 1) } ?? "?"),
-                ("tokens/s", Formatting.fixed(result.tokensPerSecond, 1)),
-            ]
+            ] + DeviceOptions.fields(backend) + [("tokens/s", Formatting.fixed(result.tokensPerSecond, 1))]
             print("train-step " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         }
     }

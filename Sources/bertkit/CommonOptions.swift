@@ -1,8 +1,12 @@
 import ArgumentParser
+import CUDA
 import Corpus
 import Support
 import Tensor
 import Training
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--threads`, shared by every command that works on several cores.
 struct ThreadOptions: ParsableArguments {
@@ -104,3 +108,29 @@ struct ModelOptions: ParsableArguments {
         try CheckpointModel(path: model, backend: CPUBackend(threads: threadOptions.threads))
     }
 }
+
+/// `--device`, shared by the commands that train: where the tensors live.
+struct DeviceOptions: ParsableArguments {
+    @Option(help: "cpu or cuda (default: cuda when a GPU, its driver, cuBLASLt and NVRTC are found, else cpu).")
+    var device: ComputeDevice?
+
+    /// The backend of `--device` on `threads` host threads. When CUDA was not asked for and
+    /// cannot start although a driver is present, a note on standard error says why.
+    func makeBackend(threads: Int, ordinal: Int = 0) throws -> Backend {
+        let (backend, fallback) = try ComputeDevice.makeBackend(device, threads: threads, ordinal: ordinal)
+        if let fallback, !fallback.hasPrefix("no CUDA driver") {
+            var note = "note: running on the CPU: \(fallback)\n"
+            note.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, stderr) }
+        }
+        return backend
+    }
+
+    /// The key=value fields that say where a run ran: device, and for a GPU its peak memory
+    /// held by BERTKit's tensors in MB (10^6 bytes).
+    static func fields(_ backend: Backend) -> [(String, String)] {
+        guard let cuda = backend as? CUDABackend else { return [("device", "cpu")] }
+        return [("device", "cuda"), ("peak_device_mb", Formatting.fixed(Double(cuda.memory.peak) / 1e6, 1))]
+    }
+}
+
+extension ComputeDevice: ExpressibleByArgument {}

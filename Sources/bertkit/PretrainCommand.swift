@@ -29,8 +29,9 @@ struct PretrainCommand: ParsableCommand {
             event files to <run-dir>/tensorboard.
 
             --resume continues from the newest checkpoint, repeating the uninterrupted run
-            exactly (same thread count); the run directory's config.yaml is then the first
-            file layer. SIGINT or SIGTERM ends the current step, writes a
+            exactly (same thread count, on the CPU; on a GPU the embeddings' gradients are summed
+            by atomic adds in no fixed order, so only closely); the run directory's config.yaml
+            is then the first file layer. SIGINT or SIGTERM ends the current step, writes a
             checkpoint and exits with 128 + the signal's number. Phase 2 in a run directory
             holding phase 1's checkpoints starts from the newest of them, as NVIDIA's trainer
             does: weights and Adam moments kept, step count and schedule restarted.
@@ -47,6 +48,10 @@ struct PretrainCommand: ParsableCommand {
             directory (shared by all) and prints; an error in any process ends them
             all. --resume with as many processes continues exactly; with another
             number, at the start of the next epoch.
+
+            --device cpu|cuda picks where the model trains (default: the first CUDA GPU when
+            its driver, cuBLASLt and NVRTC load, else the CPU); `bertkit selftest --device cuda`
+            checks a GPU first.
 
             Examples:
               bertkit pretrain --model tiny --data hdf5/128_20 --validation-data hdf5/val \\
@@ -121,6 +126,8 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @OptionGroup var deviceOptions: DeviceOptions
+
     @OptionGroup var progressOptions: ProgressOptions
 
     /// The flags given, as configuration keys.
@@ -151,7 +158,8 @@ struct PretrainCommand: ParsableCommand {
             let configuration = try PretrainingConfiguration.resolve(files: files, commandLine: commandLine)
             let threads = configuration.threads > 0 ? configuration.threads : WorkerThread.processorCount
             SignalFlag.install()
-            let trainer = try Pretrainer(configuration: configuration, backend: CPUBackend(threads: threads), resume: resume,
+            let backend = try deviceOptions.makeBackend(threads: threads, ordinal: communicator.localRank)
+            let trainer = try Pretrainer(configuration: configuration, backend: backend, resume: resume,
                                          progress: progressOptions.reporter(), communicator: communicator)
             let summary = try trainer.run(stopRequested: { SignalFlag.received })
             stoppedBy = summary.stoppedBy
@@ -163,6 +171,7 @@ struct PretrainCommand: ParsableCommand {
                 fields.append("validation_mlm_accuracy=\(Formatting.fixed(validation.maskedLanguageModelAccuracy, 4))")
             }
             if let checkpoint = summary.checkpoint { fields.append("checkpoint=\(checkpoint)") }
+            fields += DeviceOptions.fields(backend).map { "\($0.0)=\($0.1)" }
             if let rate = summary.tokensPerSecond { fields.append("tokens/s=\(Formatting.fixed(rate, 1))") }
             print("pretrain " + fields.joined(separator: " "))
         }

@@ -195,7 +195,7 @@ def test_tiny_bert_learns_and_keeps_its_run_directory(bertkit, data, tmp_path, r
     # The summary line repeats the last step and validation, rounded.
     fields = summary(result.stdout)
     assert list(fields) == ["steps", "step", "loss", "validation_mlm_loss", "validation_mlm_accuracy", "checkpoint",
-                            "tokens/s"]
+                            "device", "tokens/s"]
     assert fields["steps"] == "200" and fields["step"] == "200/200"
     assert fields["loss"] == f"{float(train[200]['loss']):.4f}"
     assert fields["validation_mlm_loss"] == f"{end:.4f}"

@@ -5,10 +5,7 @@ extension CPUBackend {
 
     public func dropout(_ x: Tensor, probability: Float, generator: inout SeededGenerator,
                         mask: Tensor, into y: Tensor) {
-        precondition(probability >= 0 && probability < 1, "dropout probability \(probability) not in [0, 1)")
-        precondition(mask.dtype == .int8 && x.count < 1 << 32, "dropout: mask must be int8, the tensor under 2^32 elements")
-        expectCount(y, x.count, "dropout: y")
-        expectCount(mask, x.count, "dropout: mask")
+        OperandChecks.dropout(x, probability: probability, mask: mask, y: y)
         let seed = generator.next()
         let (low, high) = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
         let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
@@ -31,9 +28,7 @@ extension CPUBackend {
     }
 
     public func dropoutBackward(dy: Tensor, mask: Tensor, probability: Float, into dx: Tensor) {
-        precondition(mask.dtype == .int8, "dropoutBackward: mask must be int8")
-        expectCount(mask, dy.count, "dropoutBackward: mask")
-        expectCount(dx, dy.count, "dropoutBackward: dx")
+        OperandChecks.dropoutBackward(dy: dy, mask: mask, dx: dx)
         let scale = 1 / (1 - probability)
         let (dyPointer, dxPointer) = (dy.floats, dx.floats)
         let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)

@@ -3,10 +3,7 @@ extension CPUBackend {
 
     public func layerNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float,
                           into y: Tensor, mean: Tensor, rstd: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        expectCount(y, x.count, "layerNorm: y")
-        for tensor in [gamma, beta] { expectCount(tensor, columns, "layerNorm: gamma/beta") }
-        for tensor in [mean, rstd] { expectCount(tensor, rows, "layerNorm: mean/rstd") }
+        let (rows, columns) = OperandChecks.layerNorm(x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd)
         let (xPointer, yPointer, g, b) = (x.floats, y.floats, gamma.floats, beta.floats)
         let (meanPointer, rstdPointer) = (mean.floats, rstd.floats)
         let count = Float(columns)
@@ -35,10 +32,8 @@ extension CPUBackend {
 
     public func layerNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, rstd: Tensor,
                                   into dx: Tensor, dGamma: Tensor, dBeta: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        for tensor in [dy, dx] { expectCount(tensor, x.count, "layerNormBackward: dy/dx") }
-        for tensor in [gamma, dGamma, dBeta] { expectCount(tensor, columns, "layerNormBackward: gamma/dGamma/dBeta") }
-        for tensor in [mean, rstd] { expectCount(tensor, rows, "layerNormBackward: mean/rstd") }
+        let (rows, columns) = OperandChecks.layerNormBackward(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx,
+                                                              dGamma: dGamma, dBeta: dBeta)
         let (dyPointer, xPointer, g, dxPointer) = (dy.floats, x.floats, gamma.floats, dx.floats)
         let (meanPointer, rstdPointer) = (mean.floats, rstd.floats)
         // The parameter gradients first, so that dx may overwrite dy.

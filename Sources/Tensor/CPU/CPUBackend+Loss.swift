@@ -9,9 +9,7 @@ extension CPUBackend {
 
     public func crossEntropy(logits: Tensor, labels: Tensor, ignoreIndex: Int32, gradientScale: Float,
                              dLogits: Tensor) -> (loss: Float, counted: Int) {
-        let (rows, columns) = (logits.shape.rows, logits.shape.columns)
-        expectCount(labels, rows, "crossEntropy: labels")
-        expectCount(dLogits, logits.count, "crossEntropy: dLogits")
+        let (rows, columns) = OperandChecks.crossEntropy(logits: logits, labels: labels, dLogits: dLogits)
         let (logitPointer, labelPointer, gradientPointer) = (logits.floats, labels.integers, dLogits.floats)
         var counted = 0
         for row in 0..<rows where labelPointer[row] != ignoreIndex {

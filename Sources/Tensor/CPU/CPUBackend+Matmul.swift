@@ -1,41 +1,18 @@
 import COpenBLAS
 
-/// The dimensions of one product C [M, N] = op(A) [M, K] · op(B) [K, N], checked.
-private struct ProductShape {
-    var m: Int, n: Int, k: Int
-
-    /// Reads M, N and K from the matrices' row and column counts and checks that they agree.
-    init(a: (rows: Int, columns: Int), transposeA: Bool, b: (rows: Int, columns: Int), transposeB: Bool,
-         c: (rows: Int, columns: Int)) {
-        (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
-        let (bk, bn) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
-        n = bn
-        precondition(bk == k && c.rows == m && c.columns == n,
-                     "matmul: op(A) [\(m), \(k)] · op(B) [\(bk), \(bn)] into C [\(c.rows), \(c.columns)]")
-    }
-}
-
 extension CPUBackend {
     public func matmul(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
                        into c: Tensor, alpha: Float, beta: Float) {
-        let shape = ProductShape(a: (a.shape.rows, a.shape.columns), transposeA: transposeA,
-                                 b: (b.shape.rows, b.shape.columns), transposeB: transposeB,
-                                 c: (c.shape.rows, c.shape.columns))
+        let shape = ProductShape(a, transposeA: transposeA, b, transposeB: transposeB, c)
         product(shape, a.floats, transposeA, b.floats, transposeB, c.floats, alpha, beta,
                 leading: (a.shape.columns, b.shape.columns, shape.n))
     }
 
     public func batchedMatmul(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
                               into c: Tensor, alpha: Float, beta: Float) {
-        precondition(a.shape.rank >= 3 && b.shape.rank >= 3 && c.shape.rank >= 3,
-                     "batchedMatmul needs [batch…, rows, columns] tensors")
-        func matrix(_ t: Tensor) -> (rows: Int, columns: Int) { (t.shape[-2], t.shape[-1]) }
-        let shape = ProductShape(a: matrix(a), transposeA: transposeA, b: matrix(b), transposeB: transposeB, c: matrix(c))
-        let batch = c.count / max(shape.m * shape.n, 1)
-        precondition(a.count == batch * shape.m * shape.k && b.count == batch * shape.k * shape.n,
-                     "batchedMatmul: batches differ in \(a.shape), \(b.shape), \(c.shape)")
+        let (shape, batch) = ProductShape.batched(a, transposeA: transposeA, b, transposeB: transposeB, c)
         let (aPointer, bPointer, cPointer) = (a.floats, b.floats, c.floats)
-        let leading = (matrix(a).columns, matrix(b).columns, shape.n)
+        let leading = (a.shape.columns, b.shape.columns, shape.n)
         func pointers(_ index: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
             (aPointer + index * shape.m * shape.k, bPointer + index * shape.k * shape.n, cPointer + index * shape.m * shape.n)
         }

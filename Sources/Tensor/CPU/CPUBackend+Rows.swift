@@ -54,9 +54,7 @@ extension CPUBackend {
     /// Copies each row of `narrow` [N, F] into, or out of, the columns `column ..< column + F`
     /// of `wide` [N, C].
     private func copyColumnBlock(wide: Tensor, narrow: Tensor, at column: Int, intoWide: Bool) {
-        let (rows, width, block) = (wide.shape.rows, wide.shape.columns, narrow.shape.columns)
-        precondition(narrow.shape.rows == rows && column >= 0 && column + block <= width,
-                     "columns \(column)..<\(column + block) of \(wide.shape) and \(narrow.shape)")
+        let (rows, width, block) = OperandChecks.columnBlock(wide: wide, narrow: narrow, at: column)
         let (widePointer, narrowPointer) = (wide.floats, narrow.floats)
         pool.parallelFor(rows, grain: Self.rowGrain(block)) { range in
             for row in range {
@@ -69,11 +67,7 @@ extension CPUBackend {
     // Shapes: x [A, B, C, D] → y [A, C, B, D].
 
     public func swapMiddleAxes(_ x: Tensor, into y: Tensor) {
-        precondition(x.shape.rank == 4, "swapMiddleAxes needs a rank-4 tensor, got \(x.shape)")
-        let (a, b, c, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        precondition(y.shape == [a, c, b, d], "swapMiddleAxes: \(x.shape) into \(y.shape)")
-        precondition(x.storage !== y.storage || x.offset + x.count <= y.offset || y.offset + y.count <= x.offset,
-                     "swapMiddleAxes cannot work in place")
+        let (a, b, c, d) = OperandChecks.swapMiddleAxes(x, y: y)
         let (xPointer, yPointer) = (x.floats, y.floats)
         pool.parallelFor(a * b, grain: Self.rowGrain(c * d)) { range in
             for outer in range {

@@ -2,14 +2,7 @@ extension CPUBackend {
     // Shapes: x, y, dy, dx [R, K] (R = B × rows per batch entry); mask [B, K].
 
     public func softmax(_ x: Tensor, scale: Float, mask: Tensor?, into y: Tensor) {
-        let (rows, columns) = (x.shape.rows, x.shape.columns)
-        expectCount(y, x.count, "softmax: y")
-        var rowsPerMaskRow = rows
-        if let mask {
-            precondition(mask.shape.columns == columns && rows % max(mask.shape.rows, 1) == 0,
-                         "softmax: mask \(mask.shape) does not fit \(x.shape)")
-            rowsPerMaskRow = rows / max(mask.shape.rows, 1)
-        }
+        let (rows, columns, rowsPerMaskRow) = OperandChecks.softmax(x, mask: mask, y: y)
         let (xPointer, yPointer, maskPointer) = (x.floats, y.floats, mask?.floats)
         pool.parallelFor(rows, grain: Self.rowGrain(columns)) { range in
             for row in range {
@@ -39,8 +32,7 @@ extension CPUBackend {
     }
 
     public func softmaxBackward(dy: Tensor, y: Tensor, scale: Float, into dx: Tensor) {
-        let (rows, columns) = (y.shape.rows, y.shape.columns)
-        for tensor in [dy, dx] { expectCount(tensor, y.count, "softmaxBackward: dy/dx") }
+        let (rows, columns) = OperandChecks.softmaxBackward(dy: dy, y: y, dx: dx)
         let (dyPointer, yPointer, dxPointer) = (dy.floats, y.floats, dx.floats)
         pool.parallelFor(rows, grain: Self.rowGrain(columns)) { range in
             for row in range {

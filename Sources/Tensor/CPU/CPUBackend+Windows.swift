@@ -11,11 +11,7 @@ extension CPUBackend {
 
     /// Copies x[n, p + k, c] to columns[n, p, c·W + k] (`unfold`), or adds it back.
     private func moveWindows(_ x: Tensor, width: Int, _ columns: Tensor, unfold: Bool) {
-        precondition(x.shape.rank == 3, "window kernels need x [N, L, C], got \(x.shape)")
-        let (n, length, channels) = (x.shape[0], x.shape[1], x.shape[2])
-        let positions = length - width + 1
-        precondition(width >= 1 && positions >= 1, "window width \(width) does not fit length \(length)")
-        expectCount(columns, n * positions * channels * width, "windows: columns")
+        let (n, length, channels, positions) = OperandChecks.windows(x, width: width, columns: columns)
         let (xPointer, columnPointer) = (x.floats, columns.floats)
         pool.parallelFor(n, grain: Self.rowGrain(positions * channels * width)) { range in
             for item in range {
@@ -40,7 +36,7 @@ extension CPUBackend {
     // Shapes: x, dx [N, P, F]; y, dy, argmax (int32) [N, F].
 
     public func maxPool(_ x: Tensor, into y: Tensor, argmax: Tensor) {
-        let (n, positions, filters) = poolShape(x, y, argmax)
+        let (n, positions, filters) = OperandChecks.maxPool(positions: x, pooled: y, argmax: argmax)
         let (xPointer, yPointer, argmaxPointer) = (x.floats, y.floats, argmax.integers)
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
@@ -62,7 +58,7 @@ extension CPUBackend {
     }
 
     public func maxPoolBackward(dy: Tensor, argmax: Tensor, into dx: Tensor) {
-        let (n, positions, filters) = poolShape(dx, dy, argmax)
+        let (n, positions, filters) = OperandChecks.maxPool(positions: dx, pooled: dy, argmax: argmax)
         let (dyPointer, argmaxPointer, dxPointer) = (dy.floats, argmax.integers, dx.floats)
         pool.parallelFor(n, grain: Self.rowGrain(positions * filters)) { range in
             for item in range {
@@ -77,15 +73,5 @@ extension CPUBackend {
                 }
             }
         }
-    }
-
-    /// N, P and F of the positions [N, P, F] of a max-pool, checking that the pooled values
-    /// and the argmax are [N, F].
-    private func poolShape(_ positions: Tensor, _ pooled: Tensor, _ argmax: Tensor) -> (n: Int, positions: Int, filters: Int) {
-        precondition(positions.shape.rank == 3, "max-pool positions must be [N, P, F], got \(positions.shape)")
-        let (n, filters) = (positions.shape[0], positions.shape[2])
-        expectCount(pooled, n * filters, "max-pool: pooled values")
-        expectCount(argmax, n * filters, "max-pool: argmax")
-        return (n, positions.shape[1], filters)
     }
 }

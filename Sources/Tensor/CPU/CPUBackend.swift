@@ -106,8 +106,9 @@ extension Tensor {
     }
 }
 
-/// Checks that tensors that go together have the element counts they must have.
+/// Checks that tensors that go together have the element counts they must have (for every
+/// backend's preconditions).
 @inline(__always)
-func expectCount(_ tensor: Tensor, _ count: Int, _ role: StaticString) {
+public func expectCount(_ tensor: Tensor, _ count: Int, _ role: StaticString) {
     precondition(tensor.count == count, "\(role): expected \(count) elements, got \(tensor.shape)")
 }
