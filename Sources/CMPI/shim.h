@@ -16,6 +16,8 @@ static inline MPI_Datatype bk_mpi_uint16(void) { return MPI_UINT16_T; }
 static inline MPI_Op bk_mpi_sum(void) { return MPI_SUM; }
 static inline MPI_Op bk_mpi_max(void) { return MPI_MAX; }
 static inline void *bk_mpi_in_place(void) { return MPI_IN_PLACE; }
+static inline int bk_mpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+static inline MPI_Info bk_mpi_info_null(void) { return MPI_INFO_NULL; }
 static inline int bk_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline int bk_mpi_success(void) { return MPI_SUCCESS; }
 static inline int bk_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }

@@ -1,3 +1,5 @@
+import Support
+
 /// The processes of a data-parallel run and the collective operations between them.
 ///
 /// One process runs per device; each knows its `rank` among `worldSize` processes and its
@@ -15,6 +17,8 @@ public protocol Communicator: AnyObject {
     var worldSize: Int { get }
     /// This process's index among those on its machine: the device it uses.
     var localRank: Int { get }
+    /// The processes on this process's machine, which share its cores.
+    var localSize: Int { get }
 
     /// Replaces each element of `values` by its sum over all processes, the values travelling
     /// and summed in `precision`.
@@ -41,6 +45,10 @@ public protocol Communicator: AnyObject {
 extension Communicator {
     /// Whether other processes share the work.
     public var isDistributed: Bool { worldSize > 1 }
+
+    /// The machine's cores divided among its processes (at least 1): each one's default
+    /// number of threads.
+    public var threadsPerProcess: Int { max(1, WorkerThread.processorCount / localSize) }
 
     /// Replaces each element of `values` by its sum over all processes, in fp32.
     /// - Throws: `BERTKitError` when the transport fails.

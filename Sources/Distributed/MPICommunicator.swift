@@ -18,6 +18,7 @@ public final class MPICommunicator: Communicator {
     public let rank: Int
     public let worldSize: Int
     public let localRank: Int
+    public let localSize: Int
     private let world = bk_mpi_comm_world()
     /// The bfloat16 sum, an operation MPI does not have.
     private var bfloat16Sum: MPI_Op?
@@ -45,6 +46,14 @@ public final class MPICommunicator: Communicator {
         self.rank = Int(rank)
         worldSize = Int(size)
         self.localRank = localRank
+        // The processes that can share memory with this one: those on its machine.
+        var machine: MPI_Comm?
+        try Self.check(MPI_Comm_split_type(world, bk_mpi_comm_type_shared(), rank, bk_mpi_info_null(), &machine),
+                       "MPI_Comm_split_type")
+        var machineSize: Int32 = 0
+        try Self.check(MPI_Comm_size(machine, &machineSize), "MPI_Comm_size")
+        try Self.check(MPI_Comm_free(&machine), "MPI_Comm_free")
+        localSize = Int(machineSize)
     }
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>, precision: ReductionPrecision) throws {

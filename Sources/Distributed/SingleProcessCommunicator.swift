@@ -9,6 +9,7 @@ public final class SingleProcessCommunicator: Communicator {
     public let rank = 0
     public let worldSize = 1
     public let localRank = 0
+    public let localSize = 1
 
     public init() {}
 

@@ -43,11 +43,12 @@ struct PretrainCommand: ParsableCommand {
             runs N processes, each reading its own files (rank r the file (f·N + r)
             mod n at file step f, NVIDIA's order) and summing the gradients of every
             step over all of them (MPI all-reduce), so a step is that of one process
-            with N times the accumulation steps. --target-batch-size is per process;
-            give each --threads of its own cores. Rank 0 alone writes the run
-            directory (shared by all) and prints; an error in any process ends them
-            all. --resume with as many processes continues exactly; with another
-            number, at the start of the next epoch.
+            with N times the accumulation steps. --target-batch-size is per process,
+            and each process takes its share of its machine's cores unless --threads
+            says otherwise. Rank 0 alone writes the run directory (shared by all) and
+            prints; an error in any process ends them all. --resume with as many
+            processes continues exactly; with another number, at the start of the
+            next epoch.
 
             --device cpu|cuda picks where the model trains (default: the first CUDA GPU when
             its driver, cuBLASLt and NVRTC load, else the CPU); `bertkit selftest --device cuda`
@@ -60,7 +61,7 @@ struct PretrainCommand: ParsableCommand {
               bertkit pretrain --run-dir runs/tiny --resume
               bertkit pretrain --phase 2 --data hdf5/512_80 --run-dir runs/base
               mpirun -np 2 bertkit pretrain --model tiny --data hdf5/128_20 \\
-                  --run-dir runs/dp --threads 1
+                  --run-dir runs/dp
             """)
 
     @Option(parsing: .upToNextOption, help: "YAML configuration files, later ones winning over earlier ones.")
@@ -123,7 +124,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Start from this checkpoint (or a run directory's newest) instead of random weights.")
     var initCheckpoint: String?
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads (default: the machine's cores, divided among its processes under mpirun).")
     var threads: Int?
 
     @OptionGroup var deviceOptions: DeviceOptions
@@ -156,7 +157,7 @@ struct PretrainCommand: ParsableCommand {
             var files = config
             if resume, let runDir, FileSystem.exists(runDir + "/config.yaml") { files.insert(runDir + "/config.yaml", at: 0) }
             let configuration = try PretrainingConfiguration.resolve(files: files, commandLine: commandLine)
-            let threads = configuration.threads > 0 ? configuration.threads : WorkerThread.processorCount
+            let threads = configuration.threads > 0 ? configuration.threads : communicator.threadsPerProcess
             SignalFlag.install()
             let backend = try deviceOptions.makeBackend(threads: threads, ordinal: communicator.localRank)
             let trainer = try Pretrainer(configuration: configuration, backend: backend, resume: resume,

@@ -1,4 +1,5 @@
 import Distributed
+import Support
 import Testing
 
 extension DistributedTests {
@@ -8,7 +9,9 @@ extension DistributedTests {
 
         @Test func isRankZeroOfOne() {
             #expect(communicator.rank == 0 && communicator.worldSize == 1 && communicator.localRank == 0)
+            #expect(communicator.localSize == 1)
             #expect(!communicator.isDistributed)
+            #expect(communicator.threadsPerProcess == WorkerThread.processorCount)
         }
 
         @Test func collectivesKeepTheValues() throws {
