@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"]),
         .testTarget(name: "CUDATests", dependencies: ["TestSupport", "CUDA", "Tensor", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["TestSupport", "Model", "Tensor", "Interop", "Support", "Training"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Support"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Support", "TestSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport", "Interop", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Model", "PretrainingData", "Tensor", "Interop",
                                                        "Tokenizers", "Support"]),

@@ -56,15 +56,6 @@ extension Communicator {
         try allReduceSum(values, precision: .fp32)
     }
 
-    /// Replaces each element of `values` by its mean over all processes.
-    /// - Throws: `BERTKitError` when the transport fails.
-    public func allReduceAverage(_ values: UnsafeMutableBufferPointer<Float>) throws {
-        try allReduceSum(values)
-        guard worldSize > 1 else { return }
-        let scale = 1 / Float(worldSize)
-        for index in values.indices { values[index] *= scale }
-    }
-
     /// The element-wise sums of `values` over all processes.
     /// - Throws: `BERTKitError` when the transport fails.
     public func allReduceSum(_ values: [Double]) throws -> [Double] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CUDA
 import Corpus
+import Distributed
 import Support
 import Tensor
 import Training
@@ -10,11 +11,18 @@ import Glibc
 
 /// `--threads`, shared by every command that works on several cores.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = WorkerThread.processorCount
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores; under mpirun, the cores shared among the processes on each machine).")
+    var requested: Int?
+
+    /// The threads of `--threads`, else all cores.
+    var threads: Int { requested ?? WorkerThread.processorCount }
+
+    /// The threads of `--threads`, else the cores of this machine shared among the processes
+    /// of `communicator` that run on it.
+    func threads(sharedWith communicator: any Communicator) -> Int { requested ?? communicator.threadsPerProcess }
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let requested, requested < 1 { throw ValidationError("--threads must be at least 1") }
     }
 }
 

@@ -140,7 +140,7 @@ struct DataCreateCommand: ParsableCommand {
             var creator = PretrainingDataCreator(options: options, vocabulary: vocabulary, vocabularySource: source,
                                                  lowercase: !cased)
             creator.compressionLevel = compressionLevel
-            creator.threads = threadOptions.threads
+            creator.threads = threadOptions.threads(sharedWith: communicator)
             creator.overwrite = force
             creator.communicator = communicator
             let summary = try creator.run(inputs: inputs, outputDirectory: output, progress: progress)
