@@ -9,6 +9,9 @@ extension CPUBackend {
         let seed = generator.next()
         let (low, high) = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
         let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
+        // AVX2 compares signed lanes only (an unsigned comparison goes lane by lane): with the
+        // sign bits flipped, unsigned order is signed order.
+        let signedThreshold = SIMD16<Int32>(repeating: Int32(bitPattern: threshold ^ 0x8000_0000))
         let scale = 1 / (1 - probability)
         let (xPointer, yPointer) = (x.floats, y.floats)
         let maskPointer = mask.address.assumingMemoryBound(to: Int8.self)
@@ -18,7 +21,7 @@ extension CPUBackend {
                 // A counter-based draw: element i keeps its value when hash(seed, i) ≥ p · 2^32.
                 let index = SIMD16<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ laneNumbers
                 let h = Self.mix(Self.mix(index &* 0x9E37_79B9 ^ low) ^ high)
-                let keep = h .>= SIMD16(repeating: threshold)
+                let keep = unsafeBitCast(h ^ 0x8000_0000, to: SIMD16<Int32>.self) .>= signedThreshold
                 let kept = FloatVector(xPointer + i, lanes: lanes).replacing(with: 0, where: .!keep) * scale
                 kept.store(to: yPointer + i, lanes: lanes)
                 SIMD16<Int8>(truncatingIfNeeded: SIMD16<Int32>.zero.replacing(with: 1, where: keep))
