@@ -51,12 +51,16 @@ enum VectorMath {
     /// down to Φ(−13) ≈ 1e-38).
     @inline(__always)
     static func normalCDF(_ x: FloatVector) -> FloatVector {
+        let isSmall = x.magnitude .< 1.414_213_5
+        let small = 0.5 + 0.5 * erfSmall(x * 0.707_106_78)
+        // Most activations are small: the tail (an exponential and a division) only where needed.
+        if all(isSmall) { return small }
         // t = |x|/√2, its square computed from x's, halved exactly.
         let magnitude = x.magnitude.clamped(between: 1.414_213_5, and: 13.435_029)
         let (high, low) = square(magnitude)
         let half = 0.5 * erfcTail(magnitude * 0.707_106_78, square: (0.5 * high, 0.5 * low))
         let large = half.replacing(with: 1 - half, where: x .> 0)
-        return large.replacing(with: 0.5 + 0.5 * erfSmall(x * 0.707_106_78), where: x.magnitude .< 1.414_213_5)
+        return large.replacing(with: small, where: isSmall)
     }
 
     /// φ(x) = e^(−x²/2) / √(2π), the standard normal density.
