@@ -30,7 +30,9 @@ public final class DocumentReader {
     /// The files read, each whole or a byte range of it.
     private let paths: [String]
     private let ranges: [Range<Int>]
-    /// Where each file starts in the concatenation of the files (for `bytes`).
+    /// Where each file starts in the concatenation of the files: the origin of the positions
+    /// `nextLine` gives (all 0 for a reader of whole files, whose positions count from the
+    /// start of each file).
     private let bases: [Int]
     private let field: [UInt8]
     private let titleKey: [UInt8]?
@@ -147,8 +149,8 @@ public final class DocumentReader {
     }
 
     /// Calls `body` with the next line of the files (without a UTF-8 byte-order mark at the
-    /// start of a file) and where it starts in their concatenation; nil after the last line
-    /// of the last file.
+    /// start of a file) and its position (see `bases`); nil after the last line of the last
+    /// file.
     func nextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>, _ start: Int) throws -> Result) throws -> Result? {
         while true {
             if let reader, let result = try reader.next({ line in
