@@ -50,8 +50,8 @@ def inputs(bertkit, tmp_path_factory):
 
 
 def summary_lines(result, start):
-    """The lines of standard error that start with `start`."""
-    return [line for line in result.stderr.splitlines() if line.startswith(start)]
+    """The lines of standard error that start with `start`, up to their timing (" in 0.5s …")."""
+    return [line.split(" in ")[0] for line in result.stderr.splitlines() if line.startswith(start)]
 
 
 def files_in(directory):
@@ -81,8 +81,8 @@ def test_format_writes_the_file_of_one_process(bertkit, inputs, tmp_path, proces
     assert written == files_in(tmp_path / "one")
     assert written["formatted.txt"].count(b"\n\n") >= 40
     # One summary line, from rank 0, with the counts of the whole input.
-    counts = [re.sub(r" in \S+ \(.*", "", line) for line in summary_lines(one, "formatted ")]
-    assert len(counts) == 1 and [re.sub(r" in \S+ \(.*", "", line) for line in summary_lines(many, "formatted ")] == counts
+    counts = summary_lines(one, "formatted ")
+    assert len(counts) == 1 and summary_lines(many, "formatted ") == counts
     assert len(summary_lines(many, "trained Punkt")) == (1 if trained else 0)
 
 
@@ -101,8 +101,8 @@ def test_shard_writes_the_directory_of_one_process(bertkit, inputs, tmp_path, pr
         assert sorted(written) == (["manifest.json"] + [f"training.{i}.txt" for i in range(training)]
                                    + ["validation.0.txt", "validation.1.txt"])
         assert written == files_in(tmp_path / "one")
-        counts = [line.split(" in ")[0] for line in summary_lines(one, "sharded ")]
-        assert len(counts) == 1 and [line.split(" in ")[0] for line in summary_lines(many, "sharded ")] == counts
+        counts = summary_lines(one, "sharded ")
+        assert len(counts) == 1 and summary_lines(many, "sharded ") == counts
 
 
 def test_existing_outputs_need_force_in_every_process(bertkit, inputs, tmp_path):
@@ -122,3 +122,20 @@ def test_existing_outputs_need_force_in_every_process(bertkit, inputs, tmp_path)
         assert result.returncode != 0
         assert re.search(r"^error: rank \d: .*" + re.escape(message), result.stderr, re.MULTILINE), result.stderr
         assert files_in(tmp_path) == before
+
+
+def test_format_checks_the_documents_of_all_processes(bertkit, tmp_path):
+    """One document among three processes: two format nothing, and the run succeeds with the
+    output of one process. No document at all: every process fails, nothing is written."""
+    (tmp_path / "one.jsonl").write_text('{"text": "The only document. It has two sentences."}\n')
+    (tmp_path / "none.jsonl").write_text('\n{"text": ""}\n\n')
+    arguments = [bertkit, "corpus", "format", tmp_path / "one.jsonl", "--threads", 1, "--output"]
+    many = run_ok(mpirun(3, [*arguments, tmp_path / "many.txt"]))
+    run_ok([str(value) for value in [*arguments, tmp_path / "single.txt"]])
+    assert (tmp_path / "many.txt").read_bytes() == (tmp_path / "single.txt").read_bytes() != b""
+    assert summary_lines(many, "formatted ") == ["formatted 1 documents (40 B of text) into 2 sentences"]
+    before = files_in(tmp_path)
+    result = run(mpirun(3, [bertkit, "corpus", "format", tmp_path / "none.jsonl", "--output", tmp_path / "none.txt"]),
+                 timeout=120)
+    assert result.returncode != 0 and "none.jsonl: no document with a sentence in it" in result.stderr
+    assert files_in(tmp_path) == before
