@@ -74,7 +74,8 @@ extension DocumentReader {
         /// first place at or after `index / count` of the bytes where a document of `format`
         /// may begin, else the end.
         func cut(_ index: Int, of count: Int, format: Format) throws -> Int {
-            guard index > 0 && index < count else { return index == 0 ? 0 : total }
+            guard index > 0 else { return 0 }
+            guard index < count && total > 0 else { return total }
             let nominal = total * index / count
             // Inside a file, the scan starts a byte early so that a line starting at `nominal` is seen as one.
             let file = bases.indices.last { bases[$0] <= nominal && sizes[$0] > 0 }!

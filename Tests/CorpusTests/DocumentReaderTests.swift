@@ -90,6 +90,9 @@ import Support
         let split = try Self.documents(paths: [path], format, parts: 5)
         #expect(split.map(\.count) == [1, 0, 0, 0, 1])
         #expect(split.joined().elementsEqual(whole))
+        let empty = TestFiles.temporaryDirectory() + "/empty"
+        TestFiles.write([], to: empty)
+        #expect(try Self.documents(paths: [empty, empty], format, parts: 3) == [[], [], []])
     }
 
     @Test func anErrorInAPartNamesTheLineFromTheStartOfThePart() throws {
