@@ -33,6 +33,12 @@ struct ProgressOptions: ParsableArguments {
 
     /// A reporter that is silent with `--quiet`.
     func reporter() -> ProgressReporter { ProgressReporter(enabled: !quiet) }
+
+    /// The reporter of a process of `communicator`: rank 0's is `reporter()`, the others'
+    /// are silent (rank 0 speaks for the run).
+    func reporter(for communicator: any Communicator) -> ProgressReporter {
+        communicator.rank == 0 ? reporter() : ProgressReporter(enabled: false)
+    }
 }
 
 /// The shard counts and seed of `corpus shard` and `corpus prepare`.

@@ -50,7 +50,7 @@ struct FormatCommand: ParsableCommand {
 
     func run() throws {
         let communicator = try CommandErrors.communicator()
-        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        let progress = progressOptions.reporter(for: communicator)
         try CommandErrors.report(communicator) {
             let file = try SharedOutputFile(path: output, overwrite: force, communicator: communicator)
             let parameters = try formatting.loadPunkt()

@@ -39,7 +39,7 @@ struct ShardCommand: ParsableCommand {
 
     func run() throws {
         let communicator = try CommandErrors.communicator()
-        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        let progress = progressOptions.reporter(for: communicator)
         try CommandErrors.report(communicator) {
             let start = MonotonicClock.now()
             let sharder = CorpusSharder(options: sharding.options(force: force))
