@@ -8,6 +8,8 @@ import Support
 /// shuffle is fixed before reading, so every document is written as soon as it is read:
 /// memory holds one document and the shards' write buffers, never the corpus. Where the
 /// system allows fewer open files than shards, the input is read once per group of shards.
+/// Several processes may share the writing: each writes its part of the shard files
+/// (`writeShards(files:outputDirectory:part:of:progress:)`) between `prepare` and `finish`.
 public struct CorpusSharder {
     /// How to shard.
     public struct Options: Sendable {
@@ -62,14 +64,32 @@ public struct CorpusSharder {
         let start = MonotonicClock.now()
         let files = try FileSystem.expandInputs(inputs)
         try prepare(outputDirectory)
+        var summary = try writeShards(files: files, outputDirectory: outputDirectory, progress: progress)
+        try finish(summary, directory: outputDirectory, inputs: files)
+        summary.seconds = MonotonicClock.now() - start
+        return summary
+    }
+
+    /// Reads the formatted corpus in `files` and writes part `part` of `parts` of the shard
+    /// files (those at the output positions p of `fileNames` with p mod `parts` = `part`;
+    /// every one for 1 part) into the prepared `outputDirectory`, committed once all are
+    /// written. Every document is assigned, written or not: the summary counts every shard.
+    /// - Throws: `BERTKitError` for unreadable input or fewer documents than shards (nothing
+    ///   is committed then).
+    public func writeShards(files: [String], outputDirectory: String, part: Int = 0, of parts: Int = 1,
+                            progress: ProgressReporter) throws -> Summary {
+        let start = MonotonicClock.now()
         let total = options.trainingShards + options.validationShards
-        let perPass = max(1, min(total, options.maximumOpenShards ?? (FileSystem.raiseOpenFileLimit(to: total + 64) - 64)))
-        let passes = (total + perPass - 1) / perPass
+        let mine = Array(stride(from: part, to: total, by: parts))
+        let perPass = max(1, min(mine.count, options.maximumOpenShards ?? (FileSystem.raiseOpenFileLimit(to: mine.count + 64) - 64)))
+        // A part without shards still reads the input once, to check it as the others do.
+        let groups = mine.isEmpty
+            ? [[]] : stride(from: 0, to: mine.count, by: perPass).map { Array(mine[$0..<min($0 + perPass, mine.count)]) }
+        let passes = groups.count
         let reader = FormattedCorpusReader(files: files)
         var writers: [ShardWriter] = []
-        for groupStart in stride(from: 0, to: total, by: perPass) {
-            let writer = try ShardWriter(sharder: self, directory: outputDirectory,
-                                         writing: groupStart..<min(groupStart + perPass, total))
+        for group in groups {
+            let writer = try ShardWriter(sharder: self, directory: outputDirectory, writing: group)
             try reader.forEachDocument(progress: { bytes in
                 let rate = Double(bytes) / max(MonotonicClock.now() - start, 1e-9) / 1e6
                 let pass = passes > 1 ? "pass \(writers.count + 1)/\(passes), " : ""
@@ -77,12 +97,12 @@ public struct CorpusSharder {
             }) { document in
                 try writer.add(document.bytes, sentences: document.sentences)
             }
-            try writer.close(inputs: inputs)
+            try writer.close(inputs: files)
             writers.append(writer)
         }
+        for writer in writers { try writer.commit() }
         var summary = writers[0].summary
         summary.passes = passes
-        try commit(writers, summary: summary, directory: outputDirectory, inputs: files)
         summary.seconds = MonotonicClock.now() - start
         return summary
     }
@@ -90,6 +110,14 @@ public struct CorpusSharder {
     /// Renames every shard into place, removes stale shards and writes the manifest.
     func commit(_ writers: [ShardWriter], summary: Summary, directory: String, inputs: [String]) throws {
         for writer in writers { try writer.commit() }
+        try finish(summary, directory: directory, inputs: inputs)
+    }
+
+    /// Completes an output directory whose shards are in place: removes the shards of an
+    /// earlier run that this run's counts do not produce and writes `manifest.json`, which
+    /// lists `inputs`.
+    /// - Throws: `BERTKitError` when a file cannot be removed or written.
+    public func finish(_ summary: Summary, directory: String, inputs: [String]) throws {
         try removeStaleShards(in: directory, keeping: Set(fileNames))
         try writeManifest(summary, to: directory + "/manifest.json", inputs: inputs)
     }
@@ -106,7 +134,9 @@ public struct CorpusSharder {
     }
 
     /// Creates the output directory, or checks that it may be written into.
-    func prepare(_ directory: String) throws {
+    /// - Throws: `BERTKitError` for no training shard, or a path that is not a directory or
+    ///   (without `force`) not empty.
+    public func prepare(_ directory: String) throws {
         guard options.trainingShards >= 1, options.validationShards >= 0 else {
             throw BERTKitError("at least one training shard is needed")
         }
@@ -170,24 +200,27 @@ public struct CorpusSharder {
 /// Takes documents one at a time, in corpus order, and writes each to its shard.
 ///
 /// Every document is assigned (the assignment depends on all documents before it), but only
-/// the shards in `writing` are written, so that a corpus can be sharded in several passes
-/// when fewer files may be open than there are shards.
+/// the shards at the output positions in `writing` are written, so that a corpus can be
+/// sharded in several passes when fewer files may be open than there are shards, and by
+/// several processes.
 final class ShardWriter {
     private(set) var summary = CorpusSharder.Summary()
     private var assigner: ShardAssigner
     private let outputIndex: [Int]
-    private let writing: Range<Int>
-    private let files: [OutputFile]
+    /// The file of each output position written, nil for the others.
+    private var files: [OutputFile?]
 
-    init(sharder: CorpusSharder, directory: String, writing: Range<Int>) throws {
+    init(sharder: CorpusSharder, directory: String, writing: some Collection<Int>) throws {
         let names = sharder.fileNames
         summary.shards = names.map { CorpusSharder.Shard(file: $0) }
         assigner = ShardAssigner(count: names.count)
         outputIndex = sharder.outputIndex
-        self.writing = writing
         // Small buffers, at most 16 MB in all: memory stays flat whatever the corpus size.
         let bufferSize = max(4096, min(64 << 10, (16 << 20) / max(1, writing.count)))
-        files = try writing.map { try OutputFile(path: directory + "/" + names[$0], overwrite: true, bufferSize: bufferSize) }
+        files = names.map { _ in nil }
+        for position in writing {
+            files[position] = try OutputFile(path: directory + "/" + names[position], overwrite: true, bufferSize: bufferSize)
+        }
     }
 
     /// Adds one document: its lines, each ending in "\n".
@@ -199,8 +232,7 @@ final class ShardWriter {
         summary.shards[shard].documents += 1
         summary.shards[shard].sentences += sentences
         summary.shards[shard].bytes += document.count + 1
-        if writing.contains(shard) {
-            let file = files[shard - writing.lowerBound]
+        if let file = files[shard] {
             try file.write(document)
             try file.write(CollectionOfOne(UInt8(0x0A)))
         }
@@ -212,11 +244,11 @@ final class ShardWriter {
             throw BERTKitError(file: inputs.joined(separator: ", "),
                                "\(summary.documents) document(s) cannot fill \(summary.shards.count) shards: every shard needs at least one document; ask for fewer shards")
         }
-        for file in files { try file.close() }
+        for case let file? in files { try file.close() }
     }
 
     /// Renames the shard files into place.
     func commit() throws {
-        for file in files { try file.commit() }
+        for case let file? in files { try file.commit() }
     }
 }

@@ -14,7 +14,8 @@ import Support
 /// - `blocks`: documents separated by blank lines, their lines joined with "\n".
 ///
 /// Empty documents are skipped. A UTF-8 byte-order mark and "\r" before "\n" are ignored;
-/// invalid UTF-8 becomes U+FFFD.
+/// invalid UTF-8 becomes U+FFFD. A reader may read one contiguous part of the documents
+/// (`init(paths:format:textField:titleField:part:of:)`).
 public final class DocumentReader {
     /// How documents are laid out in the files.
     public enum Format: String, CaseIterable, Sendable {
@@ -26,7 +27,13 @@ public final class DocumentReader {
     public let textField: String
     /// The title of the document last returned, from the JSON field named at `init`.
     public private(set) var title: String?
+    /// The files read, each whole or a byte range of it.
     private let paths: [String]
+    private let ranges: [Range<Int>]
+    /// Where each file starts in the concatenation of the files: the origin of the positions
+    /// `nextLine` gives (all 0 for a reader of whole files, whose positions count from the
+    /// start of each file).
+    private let bases: [Int]
     private let field: [UInt8]
     private let titleKey: [UInt8]?
     private var pathIndex = -1
@@ -40,14 +47,18 @@ public final class DocumentReader {
     /// Prepares to read `paths` in order; with `titleField`, `title` holds each JSON
     /// document's title.
     /// - Throws: `BERTKitError` if a path is missing, unreadable or a directory.
-    public init(paths: [String], format: Format = .jsonl, textField: String = "text", titleField: String? = nil) throws {
-        for path in paths {
-            if FileSystem.isDirectory(path) { throw BERTKitError(file: path, "is a directory, not a documents file") }
-            guard access(path, R_OK) == 0 else {
-                throw BERTKitError(file: path, "cannot open: \(FileSystem.lastErrorMessage())")
-            }
-        }
+    public convenience init(paths: [String], format: Format = .jsonl, textField: String = "text", titleField: String? = nil) throws {
+        try Self.checkReadable(paths)
+        self.init(paths: paths, ranges: paths.map { _ in 0..<Int.max }, bases: paths.map { _ in 0 }, format: format,
+                  textField: textField, titleField: titleField)
+    }
+
+    /// Prepares to read the byte range `ranges[i]` of each file `paths[i]`, which starts at
+    /// `bases[i]` in the concatenation of the files; the files are readable.
+    init(paths: [String], ranges: [Range<Int>], bases: [Int], format: Format, textField: String, titleField: String?) {
         self.paths = paths
+        self.ranges = ranges
+        self.bases = bases
         self.format = format
         self.textField = textField
         self.field = Array(textField.utf8)
@@ -59,16 +70,16 @@ public final class DocumentReader {
     public func next() throws -> String? {
         switch format {
         case .jsonl:
-            while let text = try nextLine({ try jsonText($0) }) {
+            while let text = try nextLine({ line, _ in try jsonText(line) }) {
                 if let text, !text.isEmpty { return text }
             }
         case .lines:
-            while let text = try nextLine({ isBlank($0) ? nil : decode($0) }) {
+            while let text = try nextLine({ line, _ in isBlank(line) ? nil : decode(line) }) {
                 if let text { return text }
             }
         case .blocks:
             var block: [UInt8] = []
-            while let ended = try nextLine({ line -> Bool in
+            while let ended = try nextLine({ line, _ -> Bool in
                 if isBlank(line) { return !block.isEmpty }
                 if !block.isEmpty { block.append(0x0A) }
                 block.append(contentsOf: line)
@@ -79,6 +90,16 @@ public final class DocumentReader {
             if !block.isEmpty { return block.withUnsafeBufferPointer { decode($0) } }
         }
         return nil
+    }
+
+    /// Throws unless every path is a readable file.
+    static func checkReadable(_ paths: [String]) throws {
+        for path in paths {
+            if FileSystem.isDirectory(path) { throw BERTKitError(file: path, "is a directory, not a documents file") }
+            guard access(path, R_OK) == 0 else {
+                throw BERTKitError(file: path, "cannot open: \(FileSystem.lastErrorMessage())")
+            }
+        }
     }
 
     /// The document in the JSON object on a line, nil for a blank line. The object's other
@@ -103,10 +124,10 @@ public final class DocumentReader {
             }
             try scanner.end()
         } catch let error as JSONScanner.Malformed {
-            throw BERTKitError(file: paths[pathIndex], place: "line \(reader?.lineNumber ?? 0)", error.message)
+            throw BERTKitError(file: paths[pathIndex], place: linePlace, error.message)
         }
         guard let value else {
-            throw BERTKitError(file: paths[pathIndex], place: "line \(reader?.lineNumber ?? 0)", "no \"\(textField)\" field")
+            throw BERTKitError(file: paths[pathIndex], place: linePlace, "no \"\(textField)\" field")
         }
         return value.withUnsafeBufferPointer { decode($0) }
     }
@@ -119,19 +140,23 @@ public final class DocumentReader {
         return String(decoding: valid, as: UTF8.self)
     }
 
+    /// How messages name the line last read.
+    private var linePlace: String { reader.map { $0.place(ofLine: $0.lineNumber) } ?? "line 0" }
+
     /// Whether a line holds nothing but spaces, tabs and carriage returns.
-    private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     /// Calls `body` with the next line of the files (without a UTF-8 byte-order mark at the
-    /// start of a file); nil after the last line of the last file.
-    private func nextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result? {
+    /// start of a file) and its position (see `bases`); nil after the last line of the last
+    /// file.
+    func nextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>, _ start: Int) throws -> Result) throws -> Result? {
         while true {
             if let reader, let result = try reader.next({ line in
                 let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-                let skip = reader.lineNumber == 1 && line.starts(with: bom) ? 3 : 0
-                return try body(UnsafeBufferPointer(rebasing: line[skip...]))
+                let skip = reader.lineOffset == 0 && line.starts(with: bom) ? 3 : 0
+                return try body(UnsafeBufferPointer(rebasing: line[skip...]), bases[pathIndex] + reader.lineOffset)
             }) {
                 return result
             }
@@ -139,7 +164,7 @@ public final class DocumentReader {
             reader = nil
             pathIndex += 1
             guard pathIndex < paths.count else { return nil }
-            reader = try LineReader(path: paths[pathIndex])
+            reader = try LineReader(path: paths[pathIndex], bytes: ranges[pathIndex])
         }
     }
 }

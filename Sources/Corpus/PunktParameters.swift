@@ -47,9 +47,13 @@ public struct PunktParameters: Equatable, Sendable {
         try file.commit()
     }
 
-    /// Writes the parameters as JSON to an output file, which the caller commits: one
-    /// entry per line, sorted.
+    /// Writes the parameters as JSON (`json`) to an output file, which the caller commits.
     public func write(to file: OutputFile) throws {
+        try file.write(json)
+    }
+
+    /// The parameters as the JSON of a parameter file: one entry per line, sorted.
+    public var json: [UInt8] {
         var json: [UInt8] = []
         func line(_ text: String) { json.append(contentsOf: text.utf8) }
         func strings(_ values: [String]) {
@@ -79,18 +83,25 @@ public struct PunktParameters: Equatable, Sendable {
             line(": \(context.rawValue)")
         }
         line(orthographicContext.isEmpty ? "}\n}\n" : "\n  }\n}\n")
-        try file.write(json)
+        return json
     }
 
     /// Reads parameters written by `save`.
     /// - Throws: `BERTKitError` naming the file and the problem if it cannot be read, is not
     ///   JSON, is not a parameter file, or has an unsupported version or bad values.
     public static func load(from path: String) throws -> PunktParameters {
-        let bytes = try FileChunkReader.contents(of: path)
+        try PunktParameters(json: FileChunkReader.contents(of: path), file: path)
+    }
+
+    /// Reads parameters from the JSON of a parameter file (`json`), which came from `file`
+    /// when it is given.
+    /// - Throws: `BERTKitError` naming `file` and the problem if it is not JSON, is not a
+    ///   parameter file, or has an unsupported version or bad values.
+    public init(json: [UInt8], file: String? = nil) throws {
         do {
-            return try bytes.withUnsafeBufferPointer { try parse($0) }
+            self = try json.withUnsafeBufferPointer { try Self.parse($0) }
         } catch let error as JSONScanner.Malformed {
-            throw BERTKitError(file: path, "not a Punkt parameter file: \(error.message)")
+            throw BERTKitError(file: file, "not a Punkt parameter file: \(error.message)")
         }
     }
 

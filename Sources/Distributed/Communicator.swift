@@ -81,6 +81,28 @@ extension Communicator {
         return (0..<worldSize).map { Array(sums[$0 * values.count..<($0 + 1) * values.count]) }
     }
 
+    /// Runs `body` in process `root` alone and returns what it gives in every process. An
+    /// error it throws is thrown in every process (in the others as a `BERTKitError` that
+    /// says the same), so that all of them stop; alone, `body` just runs.
+    /// - Throws: `body`'s error, or `BERTKitError` when the transport fails.
+    public func broadcastResult(from root: Int, of body: () throws -> [UInt8]) throws -> [UInt8] {
+        guard isDistributed else { return try body() }
+        var failure: (any Error)?
+        var message: [UInt8] = [0]
+        if rank == root {
+            do {
+                message += try body()
+            } catch {
+                failure = error
+                message = [1] + Array("\(error)".utf8)
+            }
+        }
+        let received = try broadcast(message, from: root)
+        if let failure { throw failure }
+        guard received.first == 0 else { throw BERTKitError(String(decoding: received.dropFirst(), as: UTF8.self)) }
+        return Array(received.dropFirst())
+    }
+
     /// Returns `root`'s `text` in every process.
     /// - Throws: `BERTKitError` when the transport fails.
     public func broadcast(_ text: String, from root: Int) throws -> String {

@@ -30,8 +30,10 @@ public final class SharedOutputFile {
             part = try OutputFile(path: path, overwrite: overwrite)
             return
         }
-        let exists = try communicator.broadcast([!overwrite && FileSystem.exists(path) ? 1 : 0], from: 0)
-        if exists == [1] { throw BERTKitError(file: path, "already exists (use --force to overwrite it)") }
+        _ = try communicator.broadcastResult(from: 0) {
+            if !overwrite && FileSystem.exists(path) { throw BERTKitError(file: path, "already exists (use --force to overwrite it)") }
+            return []
+        }
         part = try OutputFile(path: Self.partPath(path, rank: communicator.rank, of: communicator.worldSize), overwrite: true)
     }
 

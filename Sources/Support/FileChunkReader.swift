@@ -9,7 +9,7 @@ import Darwin
 public final class FileChunkReader {
     /// The path read, "-" for standard input.
     public let path: String
-    /// Bytes read so far.
+    /// The offset reached: bytes read so far, counted from where `seek(to:)` moved.
     public private(set) var offset = 0
     private let handle: UnsafeMutablePointer<FILE>
     private let ownsHandle: Bool
@@ -55,6 +55,16 @@ public final class FileChunkReader {
         offset += got
         chunk.removeLast(count - got)
         return chunk
+    }
+
+    /// Moves to byte `offset` of a file: the next read starts there, and `offset` says so.
+    /// - Throws: `BERTKitError` for standard input, or when the file cannot seek.
+    public func seek(to offset: Int) throws {
+        guard ownsHandle else { throw BERTKitError(file: name, "cannot be read from byte \(offset): not a file") }
+        guard fseeko(handle, off_t(offset), SEEK_SET) == 0 else {
+            throw BERTKitError(file: name, place: "byte \(offset)", "cannot seek: \(FileSystem.lastErrorMessage())")
+        }
+        self.offset = offset
     }
 
     /// The first `count` bytes of a file without consuming them (for format detection).

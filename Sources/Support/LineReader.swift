@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a text file line by line in large chunks, without holding the file.
+/// Reads a text file, or a byte range of it, line by line in large chunks, without holding
+/// the file.
 ///
 /// Lines are handed out as byte buffers without their "\n" (and without a "\r" before it),
 /// valid only during the call. A line longer than `maximumLineLength` is an error naming
@@ -12,10 +13,14 @@ import Darwin
 public final class LineReader {
     /// The file being read.
     public let path: String
-    /// The number of the line last handed out (1-based).
+    /// The bytes of the file read: from the start to the end, or a range of it.
+    public let bytes: Range<Int>
+    /// The number of the line last handed out (1-based), counted from `bytes.lowerBound`.
     public private(set) var lineNumber = 0
+    /// The offset in the file where the line last handed out starts.
+    public private(set) var lineOffset = 0
     /// Bytes of the file consumed so far.
-    public var bytesRead: Int { file.offset }
+    public var bytesRead: Int { file.offset - bytes.lowerBound }
     private let file: FileChunkReader
     private let maximumLineLength: Int
     private var buffer: [UInt8]
@@ -23,10 +28,14 @@ public final class LineReader {
     private var end = 0
     private var atEnd = false
 
-    /// Opens `path`; `maximumLineLength` defaults to 10 MB.
-    public init(path: String, maximumLineLength: Int = 10_000_000, chunkSize: Int = 1 << 20) throws {
+    /// Opens `path`, to read the whole file or the range `bytes` of it (which should start
+    /// at a line); `maximumLineLength` defaults to 10 MB.
+    public init(path: String, bytes: Range<Int> = 0..<Int.max, maximumLineLength: Int = 10_000_000,
+                chunkSize: Int = 1 << 20) throws {
         self.file = try FileChunkReader(path: path)
+        if bytes.lowerBound > 0 { try file.seek(to: bytes.lowerBound) }
         self.path = path
+        self.bytes = bytes
         self.maximumLineLength = maximumLineLength
         self.buffer = [UInt8](repeating: 0, count: max(chunkSize, 4096))
     }
@@ -37,6 +46,7 @@ public final class LineReader {
             if let newline = findNewline() {
                 try checkLength(newline - start)
                 lineNumber += 1
+                lineOffset = file.offset - end + start
                 var lineEnd = newline
                 if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let lineStart = start
@@ -47,6 +57,7 @@ public final class LineReader {
                 guard start < end else { return nil }
                 try checkLength(end - start)
                 lineNumber += 1
+                lineOffset = file.offset - end + start
                 let (lineStart, lineEnd) = (start, end)
                 start = end
                 return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
@@ -55,10 +66,16 @@ public final class LineReader {
         }
     }
 
+    /// How messages name line `number`: "line N", or "line N from byte B" for a reader of a
+    /// range that starts inside the file (counted from there).
+    public func place(ofLine number: Int) -> String {
+        bytes.lowerBound == 0 ? "line \(number)" : "line \(number) from byte \(bytes.lowerBound)"
+    }
+
     /// Throws for a line (or the start of one) longer than `maximumLineLength`.
     private func checkLength(_ length: Int) throws {
         if length > maximumLineLength {
-            throw BERTKitError(file: path, place: "line \(lineNumber + 1)",
+            throw BERTKitError(file: path, place: place(ofLine: lineNumber + 1),
                                "a line longer than \(Formatting.bytes(maximumLineLength)); is this a text file with one sentence or document per line?")
         }
     }
@@ -85,7 +102,7 @@ public final class LineReader {
             try checkLength(end)
             buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
-        let chunk = try file.read(upTo: buffer.count - end)
+        let chunk = try file.read(upTo: min(buffer.count - end, bytes.upperBound - file.offset))
         buffer.replaceSubrange(end..<end + chunk.count, with: chunk)
         let count = chunk.count
         if count == 0 { atEnd = true }

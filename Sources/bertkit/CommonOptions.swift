@@ -33,6 +33,12 @@ struct ProgressOptions: ParsableArguments {
 
     /// A reporter that is silent with `--quiet`.
     func reporter() -> ProgressReporter { ProgressReporter(enabled: !quiet) }
+
+    /// The reporter of a process of `communicator`: rank 0's is `reporter()`, the others'
+    /// are silent (rank 0 speaks for the run).
+    func reporter(for communicator: any Communicator) -> ProgressReporter {
+        communicator.rank == 0 ? reporter() : ProgressReporter(enabled: false)
+    }
 }
 
 /// The shard counts and seed of `corpus shard` and `corpus prepare`.
@@ -96,11 +102,11 @@ struct DocumentInputOptions: ParsableArguments {
     @Option(help: "The field holding the text in JSON lines.")
     var textField: String = "text"
 
-    /// A reader of the documents in `inputs` (files or directories); with `titles`, it also
-    /// reads JSON lines' "title" field.
-    func reader(_ inputs: [String], titles: Bool = false) throws -> DocumentReader {
+    /// A reader of the documents in `inputs` (files or directories), or of part `part` of
+    /// `parts` of them; with `titles`, it also reads JSON lines' "title" field.
+    func reader(_ inputs: [String], titles: Bool = false, part: Int = 0, of parts: Int = 1) throws -> DocumentReader {
         try DocumentReader(paths: FileSystem.expandInputs(inputs), format: inputFormat, textField: textField,
-                           titleField: titles ? "title" : nil)
+                           titleField: titles ? "title" : nil, part: part, of: parts)
     }
 }
 

@@ -128,7 +128,7 @@ struct DataCreateCommand: ParsableCommand {
 
     func run() throws {
         let communicator = try CommandErrors.communicator()
-        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        let progress = progressOptions.reporter(for: communicator)
         try CommandErrors.report(communicator) {
             let vocabularyFile = characterBert ? mlmVocab! : vocab!
             let vocabulary = characterBert

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import Support
 
 /// `bertkit corpus format`: documents to one sentence per line, a blank line between documents.
@@ -12,12 +13,15 @@ struct FormatCommand: ParsableCommand {
             quotes and brackets stay with their sentence); line breaks inside a sentence become \
             spaces. Without --punkt, Punkt is first trained on the input (its first \
             --punkt-sample-bytes of text). Titles are dropped unless --keep-titles. This is the \
-            input of `corpus shard` and of BERT's create_pretraining_data.py.
+            input of `corpus shard` and of BERT's create_pretraining_data.py. Under `mpirun -np N` \
+            (or `srun`) each process formats a contiguous Nth of the input, cut between documents, \
+            and rank 0 joins the parts (and alone trains Punkt): the output is the same.
 
             Examples:
               bertkit corpus format docs.jsonl --output formatted.txt
               bertkit corpus format docs.jsonl --output formatted.txt \\
                   --pre-tokenize --punkt punkt.json
+              mpirun -np 4 bertkit corpus format docs.jsonl --output formatted.txt
             """)
 
     @Argument(help: "Document files or directories of them, read in order.")
@@ -45,16 +49,23 @@ struct FormatCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = progressOptions.reporter()
-        try CommandErrors.report {
-            let file = try OutputFile(path: output, overwrite: force)
-            let parameters = try formatting.loadPunkt() ?? train(progress: progress)
-            let reader = try documentInput.reader(inputs, titles: formatting.keepTitles)
-            let summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
-                                              threads: threadOptions.threads)
-                .run(reader: reader, output: file, progress: progress)
-            if reader.invalidUTF8Replaced > 0 {
-                progress.warn("\(reader.invalidUTF8Replaced) invalid UTF-8 sequence(s) in the input replaced by U+FFFD")
+        let communicator = try CommandErrors.communicator()
+        let progress = progressOptions.reporter(for: communicator)
+        try CommandErrors.report(communicator) {
+            let file = try SharedOutputFile(path: output, overwrite: force, communicator: communicator)
+            let parameters = try formatting.loadPunkt()
+                ?? PunktParameters(json: communicator.broadcastResult(from: 0) { try train(progress: progress).json })
+            let reader = try documentInput.reader(inputs, titles: formatting.keepTitles,
+                                                  part: communicator.rank, of: communicator.worldSize)
+            var summary = try CorpusFormatter(segmenter: PunktSegmenter(parameters: parameters), options: formatting.options,
+                                              threads: threadOptions.threads(sharedWith: communicator))
+                .run(reader: reader, output: file.part, progress: progress)
+            let counts = try communicator.allReduceSum([summary.documents, summary.sentences, summary.textBytes,
+                                                        reader.invalidUTF8Replaced])
+            (summary.documents, summary.sentences, summary.textBytes) = (counts[0], counts[1], counts[2])
+            summary.segmentingSeconds = try communicator.allReduceSum([summary.segmentingSeconds])[0]
+            if counts[3] > 0 && communicator.rank == 0 {
+                progress.warn("\(counts[3]) invalid UTF-8 sequence(s) in the input replaced by U+FFFD")
             }
             if summary.documents == 0 {
                 throw BERTKitError(file: inputs.joined(separator: ", "), "no document with a sentence in it")
@@ -66,9 +77,11 @@ struct FormatCommand: ParsableCommand {
             line += " segmenting alone \(rate(summary.textBytes, summary.segmentingSeconds)) a thread) -> \(output)"
             progress.finish(line)
         }
+        communicator.finalize()
     }
 
-    /// Trains Punkt on the input's first `--punkt-sample-bytes` of text.
+    /// Trains Punkt on the input's first `--punkt-sample-bytes` of text (in rank 0 alone
+    /// under `mpirun`).
     private func train(progress: ProgressReporter) throws -> PunktParameters {
         let reader = try documentInput.reader(inputs)
         var trainer = PunktTrainer()

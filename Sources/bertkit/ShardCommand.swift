@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import Support
 
 /// `bertkit corpus shard`: a formatted corpus into training and validation shards.
@@ -12,10 +13,14 @@ struct ShardCommand: ParsableCommand {
             output). Documents go to the shard with the fewest sentences so far; the shard ids are \
             shuffled with the seed; files training.{i}.txt and validation.{i}.txt and a \
             manifest.json (documents, sentences and bytes of each shard) are written. Streams: \
-            memory does not grow with the corpus.
+            memory does not grow with the corpus. Under `mpirun -np N` (or `srun`) every process \
+            reads the input and rank r writes the r-th, (r+N)-th, … shard files; rank 0 prepares \
+            the directory and writes the manifest: the files are the same.
 
-            Example:
+            Examples:
               bertkit corpus shard formatted.txt --output shards/ \\
+                  --training-shards 4096 --validation-shards 16
+              mpirun -np 4 bertkit corpus shard formatted.txt --output shards/ \\
                   --training-shards 4096 --validation-shards 16
             """)
 
@@ -32,14 +37,29 @@ struct ShardCommand: ParsableCommand {
 
     @OptionGroup var progressOptions: ProgressOptions
 
-
     func run() throws {
-        let options = sharding.options(force: force)
-        let progress = progressOptions.reporter()
-        try CommandErrors.report {
-            let summary = try CorpusSharder(options: options).run(inputs: inputs, outputDirectory: output, progress: progress)
-            progress.finish(summary.report(output: output))
+        let communicator = try CommandErrors.communicator()
+        let progress = progressOptions.reporter(for: communicator)
+        try CommandErrors.report(communicator) {
+            let start = MonotonicClock.now()
+            let sharder = CorpusSharder(options: sharding.options(force: force))
+            let files = try FileSystem.expandInputs(inputs)
+            // Rank 0 prepares the directory before any process writes into it, and completes
+            // it once every process's shards are in place.
+            _ = try communicator.broadcastResult(from: 0) {
+                try sharder.prepare(output)
+                return []
+            }
+            var summary = try sharder.writeShards(files: files, outputDirectory: output, part: communicator.rank,
+                                                  of: communicator.worldSize, progress: progress)
+            try communicator.barrier()
+            if communicator.rank == 0 {
+                try sharder.finish(summary, directory: output, inputs: files)
+                summary.seconds = MonotonicClock.now() - start
+                progress.finish(summary.report(output: output))
+            }
         }
+        communicator.finalize()
     }
 }
 

@@ -46,4 +46,33 @@ import Support
         #expect(text == "cafe\nhello , world !\nit ' s 東 京 ( 2024 ) .\n. . .\n\n")
         #expect(summary.sentences == 3)
     }
+
+    /// The formatted output of part `part` of `parts` of `paths` (the whole for 1 part).
+    func format(paths: [String], _ format: DocumentReader.Format, part: Int, of parts: Int) throws -> ([UInt8], CorpusFormatter.Summary) {
+        let output = TestFiles.temporaryDirectory() + "/formatted.txt"
+        let file = try OutputFile(path: output, overwrite: false)
+        let reader = try DocumentReader(paths: paths, format: format, part: part, of: parts)
+        let formatter = CorpusFormatter(segmenter: PunktSegmenter(parameters: PunktParameters()), threads: 2)
+        let summary = try formatter.run(reader: reader, output: file, progress: ProgressReporter(enabled: false))
+        try file.commit()
+        return (TestFiles.read(output) ?? [], summary)
+    }
+
+    @Test(arguments: DocumentReader.Format.allCases)
+    func thePartsFormattedOneAfterTheOtherGiveTheWholeOutput(inputFormat: DocumentReader.Format) throws {
+        let paths = DocumentFixtures.files(inputFormat)
+        let (whole, summary) = try format(paths: paths, inputFormat, part: 0, of: 1)
+        #expect(summary.documents >= 59 && summary.sentences > summary.documents)
+        for parts in 1...5 {
+            let formatted = try (0..<parts).map { try format(paths: paths, inputFormat, part: $0, of: parts) }
+            #expect(formatted.flatMap(\.0) == whole, "\(parts) parts")
+            #expect(formatted.map(\.1.documents).reduce(0, +) == summary.documents, "\(parts) parts")
+            #expect(formatted.map(\.1.sentences).reduce(0, +) == summary.sentences, "\(parts) parts")
+            #expect(formatted.map(\.1.textBytes).reduce(0, +) == summary.textBytes, "\(parts) parts")
+        }
+        let path = DocumentFixtures.longAndShortDocument(inputFormat)
+        let formatted = try (0..<5).map { try format(paths: [path], inputFormat, part: $0, of: 5) }
+        #expect(formatted.map(\.1.documents) == [1, 0, 0, 0, 1])
+        #expect(formatted.flatMap(\.0) == (try format(paths: [path], inputFormat, part: 0, of: 1)).0)
+    }
 }

@@ -86,6 +86,33 @@ import Support
         #expect(names.map { TestFiles.readString(once + "/" + $0) } == names.map { TestFiles.readString(grouped + "/" + $0) })
     }
 
+    @Test(arguments: [nil, 2])
+    func theShardFilesOfEachPartWrittenIntoOneDirectoryAreThoseOfOneRun(maximumOpenShards: Int?) throws {
+        let input = write(corpus(150).text)
+        var options = CorpusSharder.Options(trainingShards: 7, validationShards: 3)
+        let (once, _) = try shard(input, training: 7, validation: 3)
+        let names = (CorpusSharder(options: options).fileNames + ["manifest.json"]).sorted()
+        options.maximumOpenShards = maximumOpenShards
+        let sharder = CorpusSharder(options: options)
+        for parts in 1...3 {
+            let output = TestFiles.temporaryDirectory() + "/shards"
+            try sharder.prepare(output)
+            let summaries = try (0..<parts).map { part in
+                try sharder.writeShards(files: [input], outputDirectory: output, part: part, of: parts,
+                                        progress: ProgressReporter(enabled: false))
+            }
+            try sharder.finish(summaries[0], directory: output, inputs: [input])
+            #expect(try FileSystem.contents(of: output) == names, "\(parts) parts")
+            for name in names {
+                #expect(TestFiles.read(output + "/" + name) == TestFiles.read(once + "/" + name), "\(parts) parts: \(name)")
+            }
+            #expect(summaries.allSatisfy { $0.documents == 150 && $0.shards.map(\.bytes) == summaries[0].shards.map(\.bytes) })
+            // Part 0 writes ⌈10 / parts⌉ shards: in passes of 2 when 2 files may be open.
+            let written = (10 + parts - 1) / parts
+            #expect(summaries[0].passes == (maximumOpenShards == nil ? 1 : (written + 1) / 2), "\(parts) parts")
+        }
+    }
+
     @Test func moreShardsThanDocumentsIsAnErrorLeavingNothing() throws {
         let input = write(corpus(5).text)
         let output = TestFiles.temporaryDirectory() + "/shards"

@@ -60,6 +60,54 @@ import Support
         #expect(try Self.documents(paths: [directory + "/a.jsonl", directory + "/b.jsonl"], .jsonl) == [long, "short", "next file"])
     }
 
+    /// The documents of each part of `parts`.
+    static func documents(paths: [String], _ format: DocumentReader.Format, parts: Int) throws -> [[String]] {
+        try (0..<parts).map { part in
+            let reader = try DocumentReader(paths: paths, format: format, part: part, of: parts)
+            var documents: [String] = []
+            while let document = try reader.next() { documents.append(document) }
+            return documents
+        }
+    }
+
+    @Test(arguments: DocumentReader.Format.allCases)
+    func partsReadOneAfterTheOtherGiveEveryDocumentOnce(format: DocumentReader.Format) throws {
+        let paths = DocumentFixtures.files(format)
+        let whole = try Self.documents(paths: paths, format)
+        #expect(whole.count >= 59)
+        for parts in 1...5 {
+            let split = try Self.documents(paths: paths, format, parts: parts)
+            #expect(split.joined().elementsEqual(whole), "\(parts) parts")
+            #expect(split.allSatisfy { !$0.isEmpty }, "\(parts) parts")
+        }
+    }
+
+    @Test(arguments: DocumentReader.Format.allCases)
+    func aPartMayHoldNoDocument(format: DocumentReader.Format) throws {
+        // The cuts inside the long document all move to its end.
+        let path = DocumentFixtures.longAndShortDocument(format)
+        let whole = try Self.documents(paths: [path], format)
+        let split = try Self.documents(paths: [path], format, parts: 5)
+        #expect(split.map(\.count) == [1, 0, 0, 0, 1])
+        #expect(split.joined().elementsEqual(whole))
+        let empty = TestFiles.temporaryDirectory() + "/empty"
+        TestFiles.write([], to: empty)
+        #expect(try Self.documents(paths: [empty, empty], format, parts: 3) == [[], [], []])
+    }
+
+    @Test func anErrorInAPartNamesTheLineFromTheStartOfThePart() throws {
+        let lines = (0..<100).map { #"{"text": "document \#($0)"}"# } + ["{bad"]
+        let path = TestFiles.temporaryDirectory() + "/docs.jsonl"
+        TestFiles.write(Array(lines.joined(separator: "\n").utf8), to: path)
+        let reader = try DocumentReader(paths: [path], format: .jsonl, part: 1, of: 2)
+        #expect {
+            while try reader.next() != nil {}
+        } throws: { error in
+            guard let error = error as? BERTKitError, let place = error.place else { return false }
+            return error.file == path && place.hasPrefix("line ") && place.contains(" from byte ")
+        }
+    }
+
     @Test func missingFilesAndDirectoriesAreErrors() {
         let directory = TestFiles.temporaryDirectory()
         #expect(throws: BERTKitError.self) { try DocumentReader(paths: [directory + "/absent.jsonl"]) }

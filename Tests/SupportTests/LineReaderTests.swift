@@ -22,6 +22,21 @@ import Glibc
         #expect(try lines(path, chunk: chunk) == expected)
     }
 
+    @Test(arguments: [4096, 1 << 20])
+    func aByteRangeGivesItsLinesAndWhereEachStarts(chunk: Int) throws {
+        let lines = (0..<2000).map { "line \($0) " + String(repeating: "x", count: $0 % 23) }
+        let text = Array(lines.map { $0 + "\r\n" }.joined().utf8)
+        let path = write(text)
+        let starts = lines.indices.map { index in lines[..<index].map { $0.utf8.count + 2 }.reduce(0, +) }
+        let reader = try LineReader(path: path, bytes: starts[700]..<starts[1500], chunkSize: chunk)
+        var read: [(String, Int)] = []
+        while let line = try reader.next({ String(decoding: $0, as: UTF8.self) }) { read.append((line, reader.lineOffset)) }
+        #expect(read.map(\.0) == Array(lines[700..<1500]))
+        #expect(read.map(\.1) == Array(starts[700..<1500]))
+        #expect(reader.bytesRead == starts[1500] - starts[700])
+        #expect(reader.place(ofLine: 3) == "line 3 from byte \(starts[700])")
+    }
+
     @Test func lastLineWithoutNewlineAndCRLF() throws {
         let path = write(Array("one\r\ntwo\n\nthree".utf8))
         #expect(try lines(path, chunk: 4096) == ["one", "two", "", "three"])

@@ -8,7 +8,6 @@ Open MPI). As root, Open MPI needs OMPI_ALLOW_RUN_AS_ROOT and its confirmation, 
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -16,37 +15,17 @@ from types import SimpleNamespace
 
 import pytest
 
+from mpi_launch import ENVIRONMENT, mpirun, requires_mpirun, run, run_ok
+
 h5py = pytest.importorskip("h5py", reason="h5py is not installed (pip install -r tests/compat/requirements.txt)")
 numpy = pytest.importorskip("numpy", reason="numpy is not installed (pip install -r tests/compat/requirements.txt)")
 safetensors_numpy = pytest.importorskip("safetensors.numpy",
                                         reason="safetensors is not installed (pip install -r tests/compat/requirements.txt)")
 
-MPIRUN = shutil.which("mpirun")
-pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun is not installed (Open MPI: apt-get install openmpi-bin "
-                                                      "libopenmpi-dev, or scripts/bootstrap.sh)")
-ENVIRONMENT = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
+pytestmark = requires_mpirun
 ROWS = 64
 # The relative difference bf16 gradients make after 4 steps: measured 3.2e-5.
 BF16_TOLERANCE = 1e-3
-
-
-def mpirun(processes, *commands):
-    """The command line that starts `processes` processes of each command (lists of bertkit's
-    arguments, several for MPMD: rank order follows them)."""
-    line = [MPIRUN, "--oversubscribe", "--bind-to", "none"]
-    for index, command in enumerate(commands):
-        line += ([":"] if index else []) + ["-np", str(processes), *map(str, command)]
-    return line
-
-
-def run(line, timeout=600):
-    return subprocess.run(line, capture_output=True, text=True, env=ENVIRONMENT, timeout=timeout)
-
-
-def run_ok(line):
-    result = run(line)
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 def step_records(run_dir):
