@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import Support
 
 /// `bertkit corpus prepare`: extract → format → shard in one streaming run.
@@ -42,8 +43,13 @@ struct PrepareCommand: ParsableCommand {
     @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
+        let communicator = try CommandErrors.communicator()
         let progress = progressOptions.reporter()
-        try CommandErrors.report {
+        try CommandErrors.report(communicator) {
+            if communicator.isDistributed {
+                throw BERTKitError("corpus prepare runs as one process, not as \(communicator.worldSize) under mpirun or srun: "
+                    + "run `corpus extract` under mpirun, which splits its work across the processes, then `corpus format` and `corpus shard`")
+            }
             var options = CorpusPreparer.Options(sharding: sharding.options(force: force))
             options.extraction.threads = threadOptions.threads
             options.extraction.keepLists = keepLists
@@ -56,5 +62,6 @@ struct PrepareCommand: ParsableCommand {
             progress.finish("formatted \(summary.sharding.documents) documents into \(summary.sentences) sentences")
             progress.finish(summary.sharding.report(output: output))
         }
+        communicator.finalize()
     }
 }
