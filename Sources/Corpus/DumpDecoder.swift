@@ -37,7 +37,7 @@ struct DumpDecoder {
             return try decodeMultistream(reader, position: position, body)
         }
         // One stream: decompress on a thread of its own, ahead of the caller's parsing.
-        let decoder = Bzip2Decoder()
+        let decoder = Bzip2Decoder(offset: start)
         try OrderedPipeline.run(
             workers: 1, maxInFlight: 4,
             produce: { emit in
@@ -104,7 +104,7 @@ struct DumpDecoder {
                 guard damage == nil else { return }
                 var bytes = decoded.bytes
                 if decoded.raw {
-                    let decoder = continuing ?? Bzip2Decoder()
+                    let decoder = continuing ?? Bzip2Decoder(offset: decoded.start)
                     bytes = decoder.decode(decoded.bytes)
                     continuing = decoder
                     damage = decoder.damage

@@ -41,6 +41,7 @@ import Support
         let utf16: [UInt8] = [0xFF, 0xFE] + plainText.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         return [
             Inputs(description: "plain XML", files: [("d.xml", plain)]),
+            Inputs(description: "bundled sample", files: [(SampleCorpus.fileName, Array(SampleCorpus.dump))]),
             Inputs(description: "multistream bzip2", files: [("m.xml.bz2", multistream)]),
             Inputs(description: "single-stream bzip2", files: [("s.xml.bz2", DumpFixtures.bzip2(plain))]),
             Inputs(description: "streams cut inside pages", files: [("p.xml.bz2", streamsCutInsidePages(pages))]),
@@ -60,9 +61,9 @@ import Support
     }()
 
     /// The part's summary and output, and the warnings it gave.
-    static func extract(_ paths: [String], part: DumpPart, format: DocumentFormat)
+    static func extract(_ paths: [String], part: DumpPart, format: DocumentFormat, threads: Int = 2)
         throws -> (summary: DumpExtractor.Summary, output: String, warnings: [String]) {
-        try DumpFixtures.extract(paths: paths) {
+        try DumpFixtures.extract(paths: paths, threads: threads) {
             $0.part = part
             $0.format = format
         }
@@ -82,20 +83,21 @@ import Support
         for (path, file) in zip(paths, inputs.files) { TestFiles.write(file.bytes, to: path) }
         let whole = try Self.extract(paths, part: .whole, format: format)
         #expect(whole.summary.pagesRead > 0)
-        for count in 1...5 {
+        // One thread decodes a multistream part as one stream, several segment by segment.
+        for (count, threads) in (1...5).flatMap({ count in [1, 2].map { (count, $0) } }) {
             var output = ""
             var sums = [Int](repeating: 0, count: Self.counts(whole.summary).count)
             var warnings = 0
             for index in 0..<count {
-                let part = try Self.extract(paths, part: DumpPart(index: index, count: count), format: format)
+                let part = try Self.extract(paths, part: DumpPart(index: index, count: count), format: format, threads: threads)
                 output += part.output
                 sums = zip(sums, Self.counts(part.summary)).map(+)
                 warnings += part.warnings.count
                 for warning in part.warnings { #expect(!warning.contains("before the next page"), "\(warning)") }
             }
-            #expect(output == whole.output, "\(inputs) in \(count) parts")
-            #expect(sums == Self.counts(whole.summary), "\(inputs) in \(count) parts")
-            #expect(warnings == whole.warnings.count, "\(inputs) in \(count) parts")
+            #expect(output == whole.output, "\(inputs) in \(count) parts, \(threads) thread(s)")
+            #expect(sums == Self.counts(whole.summary), "\(inputs) in \(count) parts, \(threads) thread(s)")
+            #expect(warnings == whole.warnings.count, "\(inputs) in \(count) parts, \(threads) thread(s)")
         }
     }
 
