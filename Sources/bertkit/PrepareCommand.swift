@@ -11,7 +11,9 @@ struct PrepareCommand: ParsableCommand {
         discussion: """
             The same shards as `corpus extract`, `corpus format` and `corpus shard` one after the \
             other, without their intermediate files (--keep-intermediate writes docs.jsonl and \
-            formatted.txt into the output directory too).
+            formatted.txt into the output directory too). It runs as one process: under \
+            mpirun, run `corpus extract` (which splits the dumps among the processes), then \
+            `corpus format` and `corpus shard`.
 
             Example:
               bertkit corpus prepare enwiki-latest-pages-articles.xml.bz2 \\
