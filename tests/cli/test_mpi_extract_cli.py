@@ -56,12 +56,19 @@ def write_multistream(path, pages, per_stream=100):
 
 
 def mpirun(processes, *arguments):
+    """The command line that starts `processes` processes of bertkit's `arguments`."""
     return [MPIRUN, "--oversubscribe", "--bind-to", "none", "-np", processes, *arguments]
 
 
 def run(line):
+    """Runs `line` (its items made strings) with Open MPI allowed to run as root."""
     line = [str(argument) for argument in line]
     return subprocess.run(line, capture_output=True, text=True, env=ENVIRONMENT, timeout=600)
+
+
+def warnings(stderr):
+    """bertkit's warning lines in `stderr`."""
+    return [line for line in stderr.splitlines() if line.startswith("warning:")]
 
 
 def counts(summary):
@@ -101,7 +108,7 @@ def test_processes_write_the_file_one_process_writes(bertkit, dumps, tmp_path, n
         assert result.returncode == 0, result.stderr
         assert output.read_bytes() == one.read_bytes(), f"{processes} processes"
         assert counts(result.stdout + result.stderr) == counts(single.stdout + single.stderr)
-        assert "warning" not in result.stderr
+        assert not warnings(result.stderr)
         assert os.listdir(directory) == ["docs.out"], "part files left behind"
 
 
@@ -119,9 +126,9 @@ def test_damage_is_reported_by_the_part_it_is_in(bertkit, dumps, tmp_path):
     assert single.returncode == 0, single.stderr
     result = run(mpirun(3, bertkit, "corpus", "extract", dump, "--output", tmp_path / "three.jsonl", "--threads", 1))
     assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 1, result.stderr
-    assert re.search(r"damaged\.xml\.bz2: part from byte \d+: corrupt bzip2 data", warnings[0]), warnings[0]
+    found = warnings(result.stderr)
+    assert len(found) == 1, result.stderr
+    assert re.search(r"damaged\.xml\.bz2: part from byte \d+: corrupt bzip2 data", found[0]), found[0]
     assert "1 damaged input(s)" in result.stdout + result.stderr
     one, three = (tmp_path / "one.jsonl").read_bytes(), (tmp_path / "three.jsonl").read_bytes()
     assert three.startswith(one) and len(three) > len(one)
