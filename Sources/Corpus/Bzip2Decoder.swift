@@ -10,12 +10,18 @@ final class Bzip2Decoder {
     private var stream = bz_stream()
     private var active = false
     private var output = [UInt8](repeating: 0, count: 1 << 20)
-    /// Compressed bytes consumed so far.
-    private(set) var compressedOffset = 0
+    /// The offset in the file of the next compressed byte.
+    private(set) var compressedOffset: Int
     /// Set once the data is found damaged: what is wrong and where (compressed byte offset).
     private(set) var damage: String?
     /// Whether the decoder sits exactly between streams (nothing of a stream pending).
     private(set) var atStreamBoundary = true
+
+    /// A decoder of the compressed bytes that start at `offset` in their file (the offset
+    /// that messages name).
+    init(offset: Int = 0) {
+        compressedOffset = offset
+    }
 
     deinit { if active { BZ2_bzDecompressEnd(&stream) } }
 

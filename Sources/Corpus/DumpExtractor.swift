@@ -19,6 +19,10 @@ public struct DumpExtractor {
         public var format = DocumentFormat.jsonl
         /// Treat damaged input (truncated, malformed, invalid UTF-8) as an error.
         public var strict = false
+        /// The part of the inputs to extract, when several processes share them: its
+        /// output and summary are that part's (the parts' outputs, joined in order, are the
+        /// whole's, and their summaries add up to the whole's).
+        public var part = DumpPart.whole
         public init() {}
     }
 
@@ -99,14 +103,15 @@ public struct DumpExtractor {
         let start = MonotonicClock.now()
         let cleaner = WikitextCleaner(keepLists: options.keepLists)
         let options = self.options
-        let inputCount = inputs.count
+        let spans = try options.part.spans(of: inputs)
+        let inputCount = spans.count
         var fileIndex = 0
 
         try OrderedPipeline.run(
             workers: options.threads, maxInFlight: options.threads * 4,
             produce: { emit in
-                for path in inputs {
-                    try Self.read(path, options: options, emit: emit)
+                for span in spans {
+                    try Self.read(span, options: options, emit: emit)
                 }
             },
             transform: { (batch: Batch) -> Cleaned<Output> in
@@ -152,10 +157,12 @@ public struct DumpExtractor {
         return summary
     }
 
-    /// Decodes and parses one dump, emitting batches of wanted pages.
-    private static func read(_ path: String, options: Options, emit: (Batch) throws -> Void) throws {
+    /// Decodes and parses one dump, or the span of it that this part reads, emitting batches
+    /// of wanted pages.
+    private static func read(_ span: DumpSpan, options: Options, emit: (Batch) throws -> Void) throws {
+        let path = span.path
         if !FileSystem.exists(path) { throw BERTKitError(file: path, "no such file") }
-        let decoder = DumpDecoder(path: path, threads: options.threads)
+        let decoder = DumpDecoder(path: path, threads: options.threads, range: span.range)
         var batch = Batch()
         var batchTextBytes = 0
         let parser = MediaWikiParser { page, siteInfo in
@@ -169,7 +176,8 @@ public struct DumpExtractor {
                 batchTextBytes += page.text.count
             }
         }
-        var sanitizer = UTF8Sanitizer()
+        // A span from a cut reads UTF-8 (only UTF-8 files have cuts) after the file's head.
+        var sanitizer = UTF8Sanitizer(detectEncoding: span.startsFile)
         var parsedBefore = 0
         func flush(_ position: DumpDecoder.Position?) throws {
             batch.xmlBytes = parser.bytesParsed - parsedBefore
@@ -181,6 +189,11 @@ public struct DumpExtractor {
         }
         var failure: String?
         do {
+            if !span.startsFile {
+                var headSanitizer = UTF8Sanitizer()
+                try parser.parse(headSanitizer.convert(try DumpCutFinder(path: path).head(), final: true))
+                parsedBefore = parser.bytesParsed
+            }
             let damage = try decoder.forEachChunk { chunk, position in
                 try parser.parse(sanitizer.convert(chunk))
                 if batchTextBytes >= 1 << 20 || batch.pages.count >= 256 { try flush(position) }
@@ -188,27 +201,30 @@ public struct DumpExtractor {
             // Damage to the compressed data is the cause of what the parser sees next.
             if let damage {
                 failure = damage
-            } else {
+            } else if span.endsFile {
                 try parser.parse(sanitizer.convert([], final: true), final: true)
+            } else {
+                try parser.parse(sanitizer.convert([], final: true))
+                try parser.finishBetweenPages()
             }
         } catch let error as MediaWikiParser.Failure {
             switch error {
             case .truncated(let message):
                 failure = message
             case .malformed(let message):
-                if parser.pagesSeen == 0 { throw BERTKitError(file: path, message) }
+                if span.startsFile && parser.pagesSeen == 0 { throw BERTKitError(file: path, message) }
                 failure = message
             }
         }
         if sanitizer.replacements > 0 {
-            let message = "\(path): \(sanitizer.replacements) invalid UTF-8 sequence(s) replaced by U+FFFD, the first at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML"
-            if options.strict { throw BERTKitError(file: path, "invalid UTF-8 at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML") }
+            let message = "\(span.name): \(sanitizer.replacements) invalid UTF-8 sequence(s) replaced by U+FFFD, the first at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML"
+            if options.strict { throw BERTKitError(file: path, place: span.place, "invalid UTF-8 at byte \(sanitizer.firstReplacementOffset ?? 0) of the XML") }
             batch.replacedSequences = sanitizer.replacements
             batch.replacementWarning = message
         }
         if let failure {
-            if options.strict { throw BERTKitError(file: path, failure) }
-            batch.damage = "\(path): \(failure); kept the \(parser.pagesSeen) complete page(s) before it"
+            if options.strict { throw BERTKitError(file: path, place: span.place, failure) }
+            batch.damage = "\(span.name): \(failure); kept the \(parser.pagesSeen) complete page(s) before it"
         }
         try flush(nil)
     }

@@ -90,6 +90,21 @@ final class MediaWikiParser {
         }
     }
 
+    /// Ends the input of a part of a dump that stops before the end of the document, at a
+    /// cut: the part must end between pages (every page it began complete).
+    /// - Throws: `Failure.truncated` when it ends inside a page or a tag, or what `onPage`
+    ///   threw.
+    func finishBetweenPages() throws {
+        // A final parse runs the handlers of every complete token; the root element stays open.
+        let status = XML_Parse(parser, nil, 0, 1)
+        if let handlerError { throw handlerError }
+        let code = XML_GetErrorCode(parser)
+        if inPage || (status == XML_STATUS_ERROR && code != XML_ERROR_NO_ELEMENTS) {
+            let reason = status == XML_STATUS_ERROR ? " (\(String(cString: XML_ErrorString(code))))" : ""
+            throw Failure.truncated("the part of the XML ends before the next page" + pageContext + reason)
+        }
+    }
+
     /// Where in the dump parsing stopped, in page terms, for messages.
     private var pageContext: String {
         guard inPage else { return "" }

@@ -5,21 +5,27 @@ import Darwin
 #endif
 
 /// Reads a file, or standard input, in large chunks with C stdio, tracking the byte offset
-/// reached; every reader of raw input bytes is built on it.
+/// reached; every reader of raw input bytes is built on it. A reader may keep to a byte range
+/// of a file (one process's part of a dump).
 public final class FileChunkReader {
     /// The path read, "-" for standard input.
     public let path: String
-    /// The offset reached: bytes read so far, counted from where `seek(to:)` moved.
+    /// The offset reached in the file: the range's start plus the bytes read so far.
     public private(set) var offset = 0
     private let handle: UnsafeMutablePointer<FILE>
     private let ownsHandle: Bool
     private let chunkSize: Int
+    /// Where reading stops: the end of the range, or nil for the end of the input.
+    private let end: Int?
 
-    /// Opens `path` ("-" for standard input).
-    /// - Throws: `BERTKitError` when it is missing, a directory, or cannot be opened.
-    public init(path: String, chunkSize: Int = 256 << 10) throws {
+    /// Opens `path` ("-" for standard input), to read `range` of it when one is given (a
+    /// file's, not standard input's): reading starts at its start and ends at its end.
+    /// - Throws: `BERTKitError` when it is missing, a directory, or cannot be opened or
+    ///   positioned.
+    public init(path: String, chunkSize: Int = 256 << 10, range: Range<Int>? = nil) throws {
         self.path = path
         self.chunkSize = chunkSize
+        end = range?.upperBound
         if path == "-" {
             handle = stdin
             ownsHandle = false
@@ -32,6 +38,12 @@ public final class FileChunkReader {
         }
         self.handle = handle
         ownsHandle = true
+        if let start = range?.lowerBound, start > 0 {
+            guard fseeko(handle, off_t(start), SEEK_SET) == 0 else {
+                throw BERTKitError(file: name, place: "byte \(start)", "cannot seek: \(FileSystem.lastErrorMessage())")
+            }
+            offset = start
+        }
     }
 
     deinit { if ownsHandle { fclose(handle) } }
@@ -45,8 +57,9 @@ public final class FileChunkReader {
     /// The next chunk, or an empty array at the end of the input.
     public func read() throws -> [UInt8] { try read(upTo: chunkSize) }
 
-    /// At most `count` next bytes (fewer only at the end of the input).
+    /// At most `count` next bytes (fewer only at the end of the input or range).
     public func read(upTo count: Int) throws -> [UInt8] {
+        let count = remaining(upTo: count)
         var chunk = [UInt8](repeating: 0, count: count)
         let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, count, handle) }
         if got < count && ferror(handle) != 0 {
@@ -57,23 +70,20 @@ public final class FileChunkReader {
         return chunk
     }
 
-    /// Moves to byte `offset` of a file: the next read starts there, and `offset` says so.
-    /// - Throws: `BERTKitError` for standard input, or when the file cannot seek.
-    public func seek(to offset: Int) throws {
-        guard ownsHandle else { throw BERTKitError(file: name, "cannot be read from byte \(offset): not a file") }
-        guard fseeko(handle, off_t(offset), SEEK_SET) == 0 else {
-            throw BERTKitError(file: name, place: "byte \(offset)", "cannot seek: \(FileSystem.lastErrorMessage())")
-        }
-        self.offset = offset
-    }
-
-    /// The first `count` bytes of a file without consuming them (for format detection).
+    /// The next `count` bytes (fewer at the end of the input or range) without consuming
+    /// them (for format detection).
     public func peek(_ count: Int) -> [UInt8] {
+        let count = remaining(upTo: count)
         let position = ftello(handle)
         var bytes = [UInt8](repeating: 0, count: count)
         let got = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, count, handle) }
         fseeko(handle, position, SEEK_SET)
         return Array(bytes.prefix(got))
+    }
+
+    /// `count`, or fewer where the range ends sooner.
+    private func remaining(upTo count: Int) -> Int {
+        end.map { max(0, min(count, $0 - offset)) } ?? count
     }
 
     /// The whole content of a small file (a parameter file), with errors that name it.

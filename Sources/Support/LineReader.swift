@@ -32,8 +32,7 @@ public final class LineReader {
     /// at a line); `maximumLineLength` defaults to 10 MB.
     public init(path: String, bytes: Range<Int> = 0..<Int.max, maximumLineLength: Int = 10_000_000,
                 chunkSize: Int = 1 << 20) throws {
-        self.file = try FileChunkReader(path: path)
-        if bytes.lowerBound > 0 { try file.seek(to: bytes.lowerBound) }
+        self.file = try FileChunkReader(path: path, range: bytes)
         self.path = path
         self.bytes = bytes
         self.maximumLineLength = maximumLineLength
@@ -102,7 +101,7 @@ public final class LineReader {
             try checkLength(end)
             buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
-        let chunk = try file.read(upTo: min(buffer.count - end, bytes.upperBound - file.offset))
+        let chunk = try file.read(upTo: buffer.count - end)
         buffer.replaceSubrange(end..<end + chunk.count, with: chunk)
         let count = chunk.count
         if count == 0 { atEnd = true }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import Support
 
 /// `bertkit corpus extract`: MediaWiki dumps to plain-text documents.
@@ -10,9 +11,15 @@ struct ExtractCommand: ParsableCommand {
         discussion: """
             Keeps namespace-0 pages (articles), skips redirects, and cleans wikitext the way \
             WikiExtractor does. Output is in dump order whatever the thread count.
+            Under `mpirun -np N` (or `srun`) the N processes split the dumps' bytes into N \
+            ranges, each cut before a page (plain XML) or at a bzip2 stream that begins with \
+            one (multistream dumps; a single-stream .bz2 goes whole to one process), and each \
+            decompresses and extracts its own; the output is the same file.
 
-            Example:
+            Examples:
               bertkit corpus extract enwiki-latest-pages-articles.xml.bz2 --output docs.jsonl
+              mpirun -np 4 bertkit corpus extract enwiki-latest-pages-articles-multistream.xml.bz2 \\
+                  --output docs.jsonl
             """)
 
     @Argument(help: "MediaWiki dumps: .xml or .xml.bz2, multistream included; UTF-8 or UTF-16 with a byte-order mark.")
@@ -50,19 +57,22 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try CommandErrors.communicator()
         var options = DumpExtractor.Options()
         options.namespaces = parsedNamespaces ?? [0]
         options.keepLists = keepLists
-        options.threads = threadOptions.threads
+        options.threads = threadOptions.threads(sharedWith: communicator)
         options.format = format.value
         options.strict = strict
-        let progress = progressOptions.reporter()
-        try CommandErrors.report {
-            let file = try OutputFile(path: output, overwrite: force)
-            let summary = try DumpExtractor(options: options).run(inputs: dumps, output: file, progress: progress)
+        options.part = DumpPart(index: communicator.rank, count: communicator.worldSize)
+        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        try CommandErrors.report(communicator) {
+            let file = try SharedOutputFile(path: output, overwrite: force, communicator: communicator)
+            let summary = try DumpExtractor(options: options).run(inputs: dumps, output: file.part, progress: progress)
             try file.commit()
-            progress.finish(summary.report(output: output))
+            progress.finish(try summary.summed(over: communicator).report(output: output))
         }
+        communicator.finalize()
     }
 }
 
@@ -73,6 +83,21 @@ enum DocumentFormatArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DumpExtractor.Summary {
+    /// The counts summed over every process's part (the seconds are this process's).
+    /// Called by every process.
+    /// - Throws: `BERTKitError` when the transport fails.
+    func summed(over communicator: any Communicator) throws -> Self {
+        guard communicator.isDistributed else { return self }
+        let counts: [WritableKeyPath<Self, Int>] = [
+            \.pagesRead, \.articlesWritten, \.redirectsSkipped, \.otherNamespacesSkipped, \.emptyArticlesSkipped,
+            \.xmlBytes, \.outputBytes, \.damagedInputs, \.invalidUTF8Replaced]
+        var summed = self
+        for (count, sum) in zip(counts, try communicator.allReduceSum(counts.map { self[keyPath: $0] })) {
+            summed[keyPath: count] = sum
+        }
+        return summed
+    }
+
     /// The closing summary line; `output` names the file written, if any.
     func report(output: String?) -> String {
         var line = "extracted \(articlesWritten) articles from \(pagesRead) pages"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Distributed
 import Support
 
 /// `bertkit corpus prepare`: extract → format → shard in one streaming run.
@@ -10,7 +11,9 @@ struct PrepareCommand: ParsableCommand {
         discussion: """
             The same shards as `corpus extract`, `corpus format` and `corpus shard` one after the \
             other, without their intermediate files (--keep-intermediate writes docs.jsonl and \
-            formatted.txt into the output directory too).
+            formatted.txt into the output directory too). It runs as one process: under \
+            mpirun, run `corpus extract`, `corpus format` and `corpus shard`, which split their \
+            work among the processes.
 
             Example:
               bertkit corpus prepare enwiki-latest-pages-articles.xml.bz2 \\
@@ -42,8 +45,13 @@ struct PrepareCommand: ParsableCommand {
     @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
+        let communicator = try CommandErrors.communicator()
         let progress = progressOptions.reporter()
-        try CommandErrors.report {
+        try CommandErrors.report(communicator) {
+            if communicator.isDistributed {
+                throw BERTKitError("corpus prepare runs as one process, not as \(communicator.worldSize) under mpirun or srun: "
+                    + "run `corpus extract`, `corpus format` and `corpus shard` under it, which split their work across the processes")
+            }
             var options = CorpusPreparer.Options(sharding: sharding.options(force: force))
             options.extraction.threads = threadOptions.threads
             options.extraction.keepLists = keepLists
@@ -56,5 +64,6 @@ struct PrepareCommand: ParsableCommand {
             progress.finish("formatted \(summary.sharding.documents) documents into \(summary.sentences) sentences")
             progress.finish(summary.sharding.report(output: output))
         }
+        communicator.finalize()
     }
 }

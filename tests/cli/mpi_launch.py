@@ -22,7 +22,8 @@ def mpirun(processes, *commands):
 
 
 def run(line, timeout=600):
-    return subprocess.run(line, capture_output=True, text=True, env=ENVIRONMENT, timeout=timeout)
+    """Runs `line` (its items made strings) with Open MPI allowed to run as root."""
+    return subprocess.run([str(item) for item in line], capture_output=True, text=True, env=ENVIRONMENT, timeout=timeout)
 
 
 def run_ok(line):
