@@ -10,9 +10,9 @@ column, torch.set_num_threads(2) for PyTorch's). GFLOP/s, best of 7 each. Needs 
 libopenblas-dev (scripts/bootstrap.sh), and --python an interpreter with torch.
 """
 import argparse
+import json
 import os
 import subprocess
-import sys
 import tempfile
 
 from benchlib import HERE, machine, python_json
@@ -52,7 +52,7 @@ def main():
         lines = subprocess.run([binary], check=True, capture_output=True, text=True, env=environment).stdout.split("\n")
     rows = [line.split() for line in lines if line]
     shapes = [(name, int(m), int(n), int(k), *TRANSPOSES[name], int(threads)) for name, m, n, k, threads, _ in rows]
-    theirs = python_json(args.python, TORCH, __import__("json").dumps(shapes))
+    theirs = python_json(args.python, TORCH, json.dumps(shapes))
     print(f"Best of 7 each; OpenBLAS's core left to its own choice (no OPENBLAS_CORETYPE); {machine()}.\n")
     print("| product | M × N × K | threads | OpenBLAS GFLOP/s | torch.mm GFLOP/s | OpenBLAS / torch.mm |")
     print("|---|---|---:|---:|---:|---:|")
@@ -62,4 +62,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
