@@ -35,10 +35,6 @@ for name, m, n, k, transpose_a, transpose_b, threads in shapes:
     rates.append(2 * m * n * k / best / 1e9)
 print(json.dumps(rates))
 """
-# Transposes of each shape as sgemm_shapes.c calls them (its lines give name, m, n, k, threads).
-TRANSPOSES = {"square": (0, 0), "hidden_forward": (0, 1), "up_forward": (0, 1), "down_forward": (0, 1),
-              "hidden_input_gradient": (0, 0), "down_input_gradient": (0, 0), "hidden_weight_gradient": (1, 0),
-              "up_weight_gradient": (1, 0), "down_weight_gradient": (1, 0)}
 
 
 def main():
@@ -51,12 +47,12 @@ def main():
         environment = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
         lines = subprocess.run([binary], check=True, capture_output=True, text=True, env=environment).stdout.split("\n")
     rows = [line.split() for line in lines if line]
-    shapes = [(name, int(m), int(n), int(k), *TRANSPOSES[name], int(threads)) for name, m, n, k, threads, _ in rows]
+    shapes = [(name, *map(int, numbers)) for name, *numbers, _ in rows]
     theirs = python_json(args.python, TORCH, json.dumps(shapes))
     print(f"Best of 7 each; OpenBLAS's core left to its own choice (no OPENBLAS_CORETYPE); {machine()}.\n")
     print("| product | M × N × K | threads | OpenBLAS GFLOP/s | torch.mm GFLOP/s | OpenBLAS / torch.mm |")
     print("|---|---|---:|---:|---:|---:|")
-    for (name, m, n, k, threads, ours), rate in zip(rows, theirs):
+    for (name, m, n, k, _, _, threads, ours), rate in zip(rows, theirs):
         print(f"| {name.replace('_', ' ')} | {m} × {n} × {k} | {threads} | {float(ours):.1f} | {rate:.1f} |"
               f" {float(ours) / rate:.2f} |")
 

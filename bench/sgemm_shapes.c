@@ -1,8 +1,8 @@
 /* OpenBLAS's single-precision products on the shapes of a BERT-base training step, as
  * BERTKit's CPU backend calls them: each of the 2 pool threads multiplies its half of the
  * rows (or columns) with single-threaded OpenBLAS; also the full shapes with OpenBLAS's own
- * threads, and a 2048^3 square. Prints one line per shape: name, M, N, K, threads, GFLOP/s
- * (best of 7). Built and run by bench_sgemm.py. */
+ * threads, and a 2048^3 square. Prints one line per shape: name, M, N, K, whether A and B
+ * are transposed (0 or 1), threads, GFLOP/s (best of 7). Built and run by bench_sgemm.py. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ static void run(const char *name, int m, int n, int k, int transposeA, int trans
         double elapsed = now() - start;
         if (elapsed < best) best = elapsed;
     }
-    printf("%s %d %d %d %d %.1f\n", name, m, n, k, threads, 2.0 * m * n * k / best / 1e9);
+    printf("%s %d %d %d %d %d %d %.1f\n", name, m, n, k, transposeA, transposeB, threads, 2.0 * m * n * k / best / 1e9);
     free(a);
     free(b);
     free(c);

@@ -65,7 +65,7 @@ struct ExtractCommand: ParsableCommand {
         options.format = format.value
         options.strict = strict
         options.part = DumpPart(index: communicator.rank, count: communicator.worldSize)
-        let progress = communicator.rank == 0 ? progressOptions.reporter() : ProgressReporter(enabled: false)
+        let progress = progressOptions.reporter(for: communicator)
         try CommandErrors.report(communicator) {
             let file = try SharedOutputFile(path: output, overwrite: force, communicator: communicator)
             let summary = try DumpExtractor(options: options).run(inputs: dumps, output: file.part, progress: progress)
