@@ -5,6 +5,10 @@ import Tensor
 /// embeddings, post-LN encoder layers, the MLM head evaluated at the masked slots only and,
 /// unless the model is MLM-only, the pooler and the next-sentence head.
 ///
+/// As the heads read only the masked and [CLS] rows, the last layer computes only those
+/// (its keys and values still come from every token) when they are at most half of each
+/// sequence: the same losses and gradients for less work.
+///
 /// Parameters live in one `ParameterStore` under Hugging Face's names; activations are made
 /// for one batch shape at a time and kept while batches keep that shape. A step is
 /// `forward` (losses, and the gradients of the logits), then `backward` (every parameter's
@@ -55,7 +59,7 @@ public final class BertForPreTraining {
     /// mean loss times its weight in `weights`) are kept for `backward`. With `training`,
     /// dropout is on.
     public func forward(_ inputs: PretrainingInputs, training: Bool, weights: LossWeights = .unit) throws -> PretrainingLosses {
-        let (saved, hidden) = try encode(inputs, training: training)
+        let (saved, hidden) = try encode(inputs, training: training, headRowsOnly: headRowsSuffice(inputs.shape))
         let masked = maskedLanguageModel.forward(hidden, saved.inputs, saved.maskedLanguageModel,
                                                  gradientScale: weights.maskedLanguageModel, parameters)
         var sentences: (loss: Float, counted: Int)?
@@ -73,7 +77,7 @@ public final class BertForPreTraining {
     /// next forward pass. The heads do not run, and there is no `backward` after it; the
     /// masked slots of `inputs` are not read beyond their validation, so P may be 0.
     public func hiddenStates(_ inputs: PretrainingInputs) throws -> Tensor {
-        let (_, hidden) = try encode(inputs, training: false)
+        let (_, hidden) = try encode(inputs, training: false, headRowsOnly: false)
         lastForwardWasTraining = nil
         return hidden
     }
@@ -85,10 +89,11 @@ public final class BertForPreTraining {
             preconditionFailure("backward without a forward pass")
         }
         let work = saved.workspace
-        backend.fill(work.gradient, with: 0)
-        maskedLanguageModel.backward(saved.inputs, saved.maskedLanguageModel, into: work.gradient, parameters)
+        let dHidden = work.gradient.slice(0..<saved.layers[layers.count - 1].output.shape[0])
+        backend.fill(dHidden, with: 0)
+        maskedLanguageModel.backward(saved.inputs, saved.maskedLanguageModel, into: dHidden, parameters)
         if let nextSentence, let headActivations = saved.nextSentence {
-            nextSentence.backward(saved.inputs, headActivations, into: work.gradient, parameters)
+            nextSentence.backward(saved.inputs, headActivations, into: dHidden, parameters)
         }
         for index in layers.indices.reversed() {
             let input = index == 0 ? saved.embeddings.dropout.result(of: saved.embeddings.normalized, training: training)
@@ -105,11 +110,20 @@ public final class BertForPreTraining {
     /// The next-sentence logits of the last forward pass, [B, 2] (nil for an MLM-only model).
     public var nextSentenceLogits: Tensor? { activations?.nextSentence?.logits }
 
+    /// Whether the last layer computes only the heads' rows for batches of `shape`: when they
+    /// are at most half of each sequence.
+    private func headRowsSuffice(_ shape: BatchShape) -> Bool {
+        let rows = DeviceInputs.headRowsPerSequence(shape, classifies: nextSentence != nil)
+        return rows > 0 && 2 * rows <= shape.sequenceLength
+    }
+
     /// Checks `inputs`, loads them onto the backend and runs the embeddings and the encoder
-    /// layers; returns the activations and the last layer's output [B·S, H].
-    private func encode(_ inputs: PretrainingInputs, training: Bool) throws -> (ModelActivations, Tensor) {
+    /// layers; returns the activations and the last layer's output: [B·S, H], or [B·R, H]
+    /// with `headRowsOnly`.
+    private func encode(_ inputs: PretrainingInputs, training: Bool, headRowsOnly: Bool) throws
+        -> (ModelActivations, Tensor) {
         try inputs.validate(for: configuration)
-        let saved = prepare(inputs.shape)
+        let saved = prepare(inputs.shape, headRowsOnly: headRowsOnly)
         saved.inputs.load(inputs, backend)
         var hidden = embeddings.forward(saved.inputs, saved.embeddings, training: training, generator: &dropoutGenerator,
                                         parameters)
@@ -121,11 +135,11 @@ public final class BertForPreTraining {
         return (saved, hidden)
     }
 
-    /// The activations for `shape`, made anew when the shape changes.
-    private func prepare(_ shape: BatchShape) -> ModelActivations {
-        if let activations, activations.shape == shape { return activations }
+    /// The activations for `shape`, made anew when the shape or the last layer's rows change.
+    private func prepare(_ shape: BatchShape, headRowsOnly: Bool) -> ModelActivations {
+        if let activations, activations.shape == shape, activations.headRowsOnly == headRowsOnly { return activations }
         activations = nil  // the old buffers go before the new ones are made
-        let made = ModelActivations(shape, self, backend)
+        let made = ModelActivations(shape, headRowsOnly: headRowsOnly, self, backend)
         activations = made
         return made
     }

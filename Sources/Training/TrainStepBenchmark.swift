@@ -95,6 +95,10 @@ public struct TrainStepBenchmark: Sendable {
     ///   (D = Σᵢ fᵢ);
     /// - 4·B·h·S²·d: attention's two batched products (scores QKᵀ and probabilities·V) forward,
     ///   tripled for forward and backward.
+    ///
+    /// This is the model's nominal count, as REFERENCE.md §8's ~70 GFLOP a BERT-base sequence:
+    /// the rows of the last layer that BertForPreTraining skips when the heads read only some
+    /// rows are counted, so GFLOP/s is the rate of the model, above the products' own rate.
     public static func flopsPerStep(_ configuration: BertConfiguration, _ shape: BatchShape) -> Double {
         let (h, i, v) = (Double(configuration.hiddenSize), Double(configuration.intermediateSize),
                          Double(configuration.vocabularySize))

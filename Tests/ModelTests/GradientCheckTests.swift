@@ -11,25 +11,29 @@ extension ModelTests {
     /// about 1e-6 of a loss near 4), so with h = 1e-2 the quotient carries an absolute error of
     /// about 4e-6/2e-2 = 2e-4 plus O(h²) truncation; the tolerance is 2e-2 relative with a floor
     /// of 1e-3. Dropout is on and draws the same masks in every evaluation.
+    ///
+    /// Each model is checked with the last layer computing only the rows the heads read (the
+    /// test batch's 3 slots per sequence of 10 tokens) and computing every row (3 unused
+    /// slots more per sequence, which leave the loss as it is).
     @Suite struct GradientCheckTests {
         static let step: Float = 1e-2
 
-        @Test func bertGradientsMatchFiniteDifferences() throws {
-            try checkEveryParameter(ModelTestSupport.bertConfiguration())
+        @Test(arguments: [0, 3]) func bertGradientsMatchFiniteDifferences(extraSlots: Int) throws {
+            try checkEveryParameter(ModelTestSupport.bertConfiguration(), extraSlots: extraSlots)
         }
 
-        @Test func mlmOnlyBertGradientsMatchFiniteDifferences() throws {
-            try checkEveryParameter(ModelTestSupport.bertConfiguration(nextSentencePrediction: false))
+        @Test(arguments: [0, 3]) func mlmOnlyBertGradientsMatchFiniteDifferences(extraSlots: Int) throws {
+            try checkEveryParameter(ModelTestSupport.bertConfiguration(nextSentencePrediction: false), extraSlots: extraSlots)
         }
 
-        @Test func characterBertGradientsMatchFiniteDifferences() throws {
-            try checkEveryParameter(ModelTestSupport.characterBertConfiguration())
+        @Test(arguments: [0, 3]) func characterBertGradientsMatchFiniteDifferences(extraSlots: Int) throws {
+            try checkEveryParameter(ModelTestSupport.characterBertConfiguration(), extraSlots: extraSlots)
         }
 
-        private func checkEveryParameter(_ configuration: BertConfiguration) throws {
+        private func checkEveryParameter(_ configuration: BertConfiguration, extraSlots: Int) throws {
             let backend = ModelTestSupport.backend
             let model = try BertForPreTraining(configuration: configuration, backend: backend, seed: 3)
-            let batch = ModelTestSupport.batch(for: configuration)
+            let batch = ModelTestSupport.withUnusedSlots(ModelTestSupport.batch(for: configuration), extra: extraSlots)
             let dropoutState = model.dropoutGenerator
             func loss() throws -> Double {
                 model.dropoutGenerator = dropoutState

@@ -51,6 +51,23 @@ enum ModelTestSupport {
                                  nextSentenceLabels: [0, 1])
     }
 
+    /// `batch` with `extra` more slots per sequence, unused (position 0, label ignored): the
+    /// same losses, but with enough slots (more than half of each sequence) the model's last
+    /// layer computes every row instead of only the rows the heads read.
+    static func withUnusedSlots(_ batch: PretrainingInputs, extra: Int) -> PretrainingInputs {
+        let p = batch.shape.maxPredictions
+        var widened = batch
+        widened.shape.maxPredictions = p + extra
+        widened.maskedPositions = []
+        widened.maskedLabels = []
+        for sequence in 0..<batch.shape.batchSize {
+            widened.maskedPositions += batch.maskedPositions[sequence * p..<(sequence + 1) * p] + Array(repeating: 0, count: extra)
+            widened.maskedLabels += batch.maskedLabels[sequence * p..<(sequence + 1) * p]
+                + Array(repeating: PretrainingInputs.ignoredLabel, count: extra)
+        }
+        return widened
+    }
+
     /// CharacterBERT's ids for a word of `length` random letters: begin-of-word, the bytes,
     /// end-of-word, padding, each +1.
     private static func characters(of length: Int, _ cnn: CharacterCNNConfiguration,

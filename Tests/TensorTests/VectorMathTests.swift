@@ -58,6 +58,19 @@ extension TensorTests {
             #expect(error < 1e-6)
         }
 
+        /// GELU's backward takes Φ and φ from one call that shares their exponential; the
+        /// sweep crosses √2, where Φ switches to its tail, in vectors of mixed lanes.
+        @Test func normalCDFAndDensityAreAccurateTogether() {
+            let cdf = sweep(-13...8, floor: 1e-38, { VectorMath.normalCDFAndDensity($0).cdf }) {
+                0.5 * erfc(-$0 / 2.0.squareRoot())
+            }
+            let density = sweep(-13...8, floor: 1e-38, { VectorMath.normalCDFAndDensity($0).density }) {
+                exp(-0.5 * $0 * $0) / (2 * Double.pi).squareRoot()
+            }
+            print("normalCDFAndDensity: worst relative errors \(cdf) (Φ), \(density) (φ)")
+            #expect(cdf < 1e-6 && density < 1e-6)
+        }
+
         @Test func tanhIsAccurate() {
             let error = sweep(-12...12, floor: 1e-30, { VectorMath.tanh($0) }, tanh)
             print("tanh: worst relative error \(error)")

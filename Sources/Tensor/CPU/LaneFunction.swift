@@ -39,7 +39,8 @@ enum Lanes {
     /// dy·(Φ(x) + x·φ(x)), of x and dy.
     struct GELUBackward: BinaryLaneFunction {
         @inline(__always) func callAsFunction(_ x: FloatVector, _ dy: FloatVector) -> FloatVector {
-            dy * (VectorMath.normalCDF(x) + x * VectorMath.normalDensity(x))
+            let (cdf, density) = VectorMath.normalCDFAndDensity(x)
+            return dy * (cdf + x * density)
         }
     }
 

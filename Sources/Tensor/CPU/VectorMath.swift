@@ -55,19 +55,36 @@ enum VectorMath {
         let small = 0.5 + 0.5 * erfSmall(x * 0.707_106_78)
         // Most activations are small: the tail (an exponential and a division) only where needed.
         if all(isSmall) { return small }
-        // t = |x|/√2, its square computed from x's, halved exactly.
-        let magnitude = x.magnitude.clamped(between: 1.414_213_5, and: 13.435_029)
-        let (high, low) = square(magnitude)
-        let half = 0.5 * erfcTail(magnitude * 0.707_106_78, square: (0.5 * high, 0.5 * low))
-        let large = half.replacing(with: 1 - half, where: x .> 0)
-        return large.replacing(with: small, where: isSmall)
+        return normalCDFTail(x, gaussian: gaussian(x)).replacing(with: small, where: isSmall)
     }
 
-    /// φ(x) = e^(−x²/2) / √(2π), the standard normal density.
+    /// Φ(x) and the density φ(x) = e^(−x²/2) / √(2π) together, as GELU's backward needs
+    /// them: Φ's tail reuses φ's exponential.
     @inline(__always)
-    static func normalDensity(_ x: FloatVector) -> FloatVector {
+    static func normalCDFAndDensity(_ x: FloatVector) -> (cdf: FloatVector, density: FloatVector) {
+        let exponential = gaussian(x)
+        let density = exponential * 0.398_942_28
+        let isSmall = x.magnitude .< 1.414_213_5
+        let small = 0.5 + 0.5 * erfSmall(x * 0.707_106_78)
+        if all(isSmall) { return (small, density) }
+        return (normalCDFTail(x, gaussian: exponential).replacing(with: small, where: isSmall), density)
+    }
+
+    /// Φ(x) for |x| ≥ √2 from e^(−x²/2): ½·erfc(t) below 0 and 1 − ½·erfc(t) above, with
+    /// t = |x|/√2 (e^(−t²) is the exponential given).
+    @inline(__always)
+    private static func normalCDFTail(_ x: FloatVector, gaussian: FloatVector) -> FloatVector {
+        let t = x.magnitude.clamped(between: 1.414_213_5, and: 13.435_029) * 0.707_106_78
+        let half = 0.5 * gaussian * erfcFactor(t)
+        return half.replacing(with: 1 - half, where: x .> 0)
+    }
+
+    /// e^(−x²/2), with x² taken as high + low so that the result keeps its relative accuracy
+    /// for large |x|.
+    @inline(__always)
+    private static func gaussian(_ x: FloatVector) -> FloatVector {
         let (high, low) = square(x)
-        return exp(-0.5 * high, plus: -0.5 * low) * 0.398_942_28
+        return exp(-0.5 * high, plus: -0.5 * low)
     }
 
     /// tanh(x): x + x³·P(x²) for |x| < 0.625, 1 − 2 / (e^(2|x|) + 1) beyond (with the sign of x).
@@ -115,10 +132,15 @@ enum VectorMath {
         return x * p
     }
 
-    /// erfc(t) = e^(−t²)·R(1/t) for t in [1, 9.5], R a degree-9 polynomial, with t² given as
-    /// high + low.
+    /// erfc(t) = e^(−t²)·R(1/t) for t in [1, 9.5], with t² given as high + low.
     @inline(__always)
     private static func erfcTail(_ t: FloatVector, square: (high: FloatVector, low: FloatVector)) -> FloatVector {
+        exp(-square.high, plus: -square.low) * erfcFactor(t)
+    }
+
+    /// R(1/t) = erfc(t)·e^(t²) for t in [1, 9.5], R a degree-9 polynomial.
+    @inline(__always)
+    private static func erfcFactor(_ t: FloatVector) -> FloatVector {
         let u = 1 / t
         var r = u * 0.071_418_881_416_320_8 - 0.397_110_253_572_464
         r = r * u + 0.939_952_552_318_573
@@ -129,7 +151,7 @@ enum VectorMath {
         r = r * u + 0.000_878_158_491_104_841_2
         r = r * u + 0.564_080_417_156_219_5
         r = r * u + 0.000_004_257_747_150_404_612
-        return exp(-square.high, plus: -square.low) * r
+        return r
     }
 
     /// x² as high + low, high exact: x is split into a head of 12 significant bits, whose
