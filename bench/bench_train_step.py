@@ -14,8 +14,9 @@ Other processes on a shared machine only ever slow a side down: each row runs --
 BERTKit then PyTorch in turn, and each side's best round counts. PyTorch runs in a process of
 its own (torch.set_num_threads(--threads); BERTKit `--threads`); each side's peak RSS is its own process's VmHWM. Hugging Face computes the
 MLM logits at every position (labels -100 except at the masked slots), BERTKit at the masked
-slots only, as NVIDIA's trainer does; GFLOP/s is BERTKit's matrix-product count
-(TrainStepBenchmark.flopsPerStep) over its step time, set against the machine's sgemm:
+slots only, as NVIDIA's trainer does, and its last layer only at the rows the heads read;
+GFLOP/s is the model's nominal matrix-product count (TrainStepBenchmark.flopsPerStep, which
+counts every row of the last layer) over BERTKit's step time, set against the machine's sgemm:
 torch.mm of two 2048 x 2048 float32 matrices on the same threads, in the same run.
 
 --character-bert adds CharacterBERT rows: BERTKit's against the PyTorch CharacterBERT of

@@ -12,9 +12,11 @@ extension TensorTests {
             #expect(values(xTensor) == x.indices.map { x[$0] + bias[$0 % 20] })
         }
 
-        /// 130 rows: more than one block of 64 in the column sums.
+        /// 130 rows and 1,100 columns: three blocks of 64 rows and three chunks of 512 columns
+        /// in the column sums, the last of each partial (and 1,100 not a multiple of 16); the
+        /// same bits on 1, 2 and 3 threads.
         @Test func biasGradientAccumulatesColumnSums() {
-            let (rows, columns) = (130, 37)
+            let (rows, columns) = (130, 1_100)
             let dy = randomFloats(rows * columns, seed: 3)
             let dBias = tensor([Float](repeating: 1, count: columns), [columns])
             backend.accumulateBiasGradient(tensor(dy, [rows, columns]), into: dBias)
@@ -22,6 +24,12 @@ extension TensorTests {
                 (0..<columns).map { c in 1 + (0..<rows).reduce(0.0) { $0 + dy[$1 * columns + c] } }
             }
             expectClose(values(dBias), columnSums(widened(dy)), tolerance: 1e-6, scale: columnSums(magnitudes(dy)), "bias gradient")
+            for threads in [1, 3] {
+                let other = CPUBackend(threads: threads)
+                let otherBias = other.tensor([Float](repeating: 1, count: columns), [columns])
+                other.accumulateBiasGradient(other.tensor(dy, [rows, columns]), into: otherBias)
+                #expect(other.floats(otherBias) == values(dBias), "\(threads) threads")
+            }
         }
 
         @Test func addAndScaleWorkInPlace() {

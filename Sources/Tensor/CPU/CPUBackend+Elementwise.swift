@@ -99,20 +99,35 @@ extension CPUBackend {
         }
     }
 
-    /// target[c] += Σ_row term(row, c, lanes) for the vectors of columns c, the columns shared
-    /// between threads and the rows summed in order, in blocks of 64 (so the order, and the
-    /// result, does not depend on the thread count).
+    /// target[c] += Σ_row term(row, c, lanes) for the vectors of columns c: the rows summed in
+    /// order in blocks of 64, then the blocks' sums in order, so the result does not depend on
+    /// the thread count.
+    ///
+    /// Each task sums one block of rows over one chunk of columns into its own partial row,
+    /// reading the matrix row by row (a column-by-column walk down the rows would touch a new
+    /// page at every row); the partial rows are then added up column by column.
     func accumulateColumnSums<Term: ColumnTerm>(rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>, _ term: Term) {
-        pool.parallelForVectors(columns, grain: max(16, Self.grain / max(rows, 1))) { range in
+        let (blockRows, chunkColumns) = (64, 512)
+        let blocks = (rows + blockRows - 1) / blockRows, chunks = (columns + chunkColumns - 1) / chunkColumns
+        let partials = UnsafeMutableRawPointer(scratch((blocks * columns + 1) / 2)).assumingMemoryBound(to: Float.self)
+        pool.parallelFor(blocks * chunks, grain: max(1, Self.grain / (blockRows * chunkColumns))) { tasks in
+            for task in tasks {
+                let (block, chunk) = task.quotientAndRemainder(dividingBy: chunks)
+                let partial = partials + block * columns
+                let chunkRange = chunk * chunkColumns ..< min((chunk + 1) * chunkColumns, columns)
+                for (c, lanes) in Vectors(chunkRange) { FloatVector.zero.store(to: partial + c, lanes: lanes) }
+                for row in block * blockRows ..< min((block + 1) * blockRows, rows) {
+                    for (c, lanes) in Vectors(chunkRange) {
+                        (FloatVector(partial + c, lanes: lanes) + term(row: row, column: c, lanes: lanes))
+                            .store(to: partial + c, lanes: lanes)
+                    }
+                }
+            }
+        }
+        pool.parallelForVectors(columns, grain: max(16, Self.grain / max(blocks, 1))) { range in
             for (c, lanes) in Vectors(range) {
                 var total = FloatVector(target + c, lanes: lanes)
-                var blockStart = 0
-                while blockStart < rows {
-                    var block = FloatVector.zero
-                    for row in blockStart ..< min(blockStart + 64, rows) { block += term(row: row, column: c, lanes: lanes) }
-                    total += block
-                    blockStart += 64
-                }
+                for block in 0..<blocks { total += FloatVector(partials + block * columns + c, lanes: lanes) }
                 total.store(to: target + c, lanes: lanes)
             }
         }
