@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "BERTKit",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bertkit", targets: ["bertkit"]),
         .library(name: "Corpus", targets: ["Corpus"]),

@@ -4,25 +4,37 @@ import Glibc
 import Darwin
 #endif
 import Support
+import Synchronization
 
 /// A fixed set of threads that run one job at a time, the calling thread taking part.
 ///
-/// The threads are started once and wait on a condition between jobs, so a kernel call costs
-/// a wake-up, not a thread start. A job is a non-escaping closure; nothing is allocated per
-/// call. `run` is called from one thread at a time.
+/// The threads are started once and wait between jobs, so a kernel call costs a hand-over,
+/// not a thread start. A job is a non-escaping closure; nothing is allocated per call. `run`
+/// is called from one thread at a time.
+///
+/// Waiting threads (the workers for the next job, the caller for the workers) first spin for
+/// up to `spinSeconds`, then sleep on a condition. Kernels follow each other within
+/// microseconds during a training step, and a thread that went to sleep between them would
+/// cost a wake-up at every call: on a virtual machine whose host is busy, waking a vCPU that
+/// went idle can take milliseconds, and a step makes thousands of calls.
 final class ThreadPool: @unchecked Sendable {
     /// The number of threads that run a job, the caller included.
     let threadCount: Int
+    /// How long a waiting thread spins before it sleeps.
+    static let spinSeconds = 200e-6
     private var workers: [WorkerThread] = []
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let started = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let finished = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// The job in progress: called with the index of the thread running it.
     private var job: ((Int) -> Void)?
-    /// Counts the jobs started, so that a waking worker knows whether there is a new one.
-    private var generation = 0
-    private var unfinished = 0
-    private var stopping = false
+    /// Counts the jobs started, so that a waiting worker knows whether there is a new one;
+    /// stored under the mutex, read by spinning workers without it.
+    private let generation = Atomic<Int>(0)
+    /// The workers that have not finished the current job.
+    private let unfinished = Atomic<Int>(0)
+    /// Set (before a last generation) when the pool goes away.
+    private let stopping = Atomic<Bool>(false)
 
     /// Starts `threadCount − 1` worker threads.
     init(threadCount: Int) {
@@ -38,7 +50,8 @@ final class ThreadPool: @unchecked Sendable {
 
     deinit {
         pthread_mutex_lock(mutex)
-        stopping = true
+        stopping.store(true, ordering: .relaxed)
+        generation.add(1, ordering: .releasing)
         pthread_cond_broadcast(started)
         pthread_mutex_unlock(mutex)
         for worker in workers { worker.join() }
@@ -55,17 +68,21 @@ final class ThreadPool: @unchecked Sendable {
     func run(_ body: (Int) -> Void) {
         if threadCount == 1 { return body(0) }
         withoutActuallyEscaping(body) { body in
-            pthread_mutex_lock(mutex)
             job = body
-            generation += 1
-            unfinished = threadCount - 1
+            unfinished.store(threadCount - 1, ordering: .relaxed)
+            // Under the mutex, so that a worker about to sleep either sees the new generation
+            // or is already waiting for the broadcast.
+            pthread_mutex_lock(mutex)
+            generation.add(1, ordering: .releasing)
             pthread_cond_broadcast(started)
             pthread_mutex_unlock(mutex)
             body(0)
-            pthread_mutex_lock(mutex)
-            while unfinished > 0 { pthread_cond_wait(finished, mutex) }
+            if !Self.spin(until: { unfinished.load(ordering: .acquiring) == 0 }) {
+                pthread_mutex_lock(mutex)
+                while unfinished.load(ordering: .acquiring) > 0 { pthread_cond_wait(finished, mutex) }
+                pthread_mutex_unlock(mutex)
+            }
             job = nil
-            pthread_mutex_unlock(mutex)
         }
     }
 
@@ -93,16 +110,30 @@ final class ThreadPool: @unchecked Sendable {
     private func serve(_ index: Int) {
         var seen = 0
         while true {
-            pthread_mutex_lock(mutex)
-            while generation == seen && !stopping { pthread_cond_wait(started, mutex) }
-            if stopping { pthread_mutex_unlock(mutex); return }
-            seen = generation
-            pthread_mutex_unlock(mutex)
+            if !Self.spin(until: { generation.load(ordering: .acquiring) != seen }) {
+                pthread_mutex_lock(mutex)
+                while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(started, mutex) }
+                pthread_mutex_unlock(mutex)
+            }
+            seen = generation.load(ordering: .acquiring)
+            if stopping.load(ordering: .relaxed) { return }
             runJob(index)
-            pthread_mutex_lock(mutex)
-            unfinished -= 1
-            if unfinished == 0 { pthread_cond_signal(finished) }
-            pthread_mutex_unlock(mutex)
+            if unfinished.subtract(1, ordering: .releasing).newValue == 0 {
+                // Under the mutex, so that the caller either sees 0 or is already waiting.
+                pthread_mutex_lock(mutex)
+                pthread_cond_signal(finished)
+                pthread_mutex_unlock(mutex)
+            }
+        }
+    }
+
+    /// Whether `condition` became true within `spinSeconds` of checking it over and over.
+    @inline(__always)
+    private static func spin(until condition: () -> Bool) -> Bool {
+        let deadline = MonotonicClock.now() + spinSeconds
+        while true {
+            for _ in 0..<64 where condition() { return true }
+            if MonotonicClock.now() > deadline { return condition() }
         }
     }
 
